@@ -1,0 +1,1 @@
+"""Alembic migration scripts for the platform schema (run them with ``upgrade_to_head``)."""

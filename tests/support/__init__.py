@@ -1,0 +1,1 @@
+"""Reusable test infrastructure (real servers, not mocks) shared by every test suite."""
