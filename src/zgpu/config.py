@@ -33,7 +33,8 @@ class Settings(BaseSettings):
         description="An existing NATS server; when unset the gateway starts an embedded one.",
     )
     model_dir: Path | None = Field(
-        default=None, description="Where built model artifacts are cached; <data_dir>/models by default."
+        default=None,
+        description="Where built model artifacts are cached; <data_dir>/models by default.",
     )
     local_worker: bool = Field(
         default=True, description="Run one cloud worker inside the gateway process."

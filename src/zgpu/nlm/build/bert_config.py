@@ -24,7 +24,9 @@ class BertConfig:
         """Read ``config.json``; raises ``ValueError`` if it is not a BERT with GELU."""
         raw = json.loads(path.read_text(encoding="utf-8"))
         if raw.get("model_type") != "bert" or raw.get("hidden_act") != "gelu":
-            raise ValueError(f"{path}: expected a BERT encoder with gelu, got {raw.get('model_type')}")
+            raise ValueError(
+                f"{path}: expected a BERT encoder with gelu, got {raw.get('model_type')}"
+            )
         return cls(
             hidden_size=int(raw["hidden_size"]),
             num_hidden_layers=int(raw["num_hidden_layers"]),

@@ -21,7 +21,7 @@ FloatArray = NDArray[np.float32]
 def _layer_norm(x: FloatArray, gamma: FloatArray, beta: FloatArray, eps: float) -> FloatArray:
     mean = x.mean(axis=-1, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
-    return ((x - mean) / np.sqrt(var + eps)) * gamma + beta
+    return np.asarray(((x - mean) / np.sqrt(var + eps)) * gamma + beta, dtype=np.float32)
 
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
@@ -29,7 +29,7 @@ _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 def _gelu(x: FloatArray) -> FloatArray:
     """Exact (erf) GELU, as BERT defines it; slow, which is fine for a yardstick."""
-    return (0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))).astype(np.float32)
+    return np.asarray(0.5 * x * (1.0 + _erf(x / math.sqrt(2.0))), dtype=np.float32)
 
 
 def bert_forward(
@@ -95,4 +95,4 @@ def mean_pool(hidden: FloatArray, attention_mask: NDArray[np.int64]) -> FloatArr
     counts = np.clip(mask.sum(axis=1), 1e-9, None)
     pooled = summed / counts
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-    return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+    return np.asarray(pooled / np.clip(norms, 1e-12, None), dtype=np.float32)

@@ -1,0 +1,1 @@
+"""Nano Language Models: the catalogue, artifacts, runtime and tasks. Imports nothing of ours."""

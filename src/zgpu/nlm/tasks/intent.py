@@ -1,0 +1,131 @@
+"""User intent: what the person behind a text (typically a query or a page) wants to do.
+
+Each intent is a prototype: a short phrase (reported as the intent's name), one of the five
+search-intent categories, and a description that is embedded once. A text's intent is the
+prototype with the highest adjusted similarity:
+
+    cosine(text, description) + cue bonus of its category (+ an informational prior for long text)
+
+Cue bonuses come from surface signals: "buy", "order", "coupon" (transactional); "best",
+"review", "vs", "price" (commercial); "near me", "directions", "opening hours" (local); "login",
+"official site", a domain or a well-known site name (navigational); a question word or a
+question mark (informational). Cues weigh less in long texts, where such words are incidental.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+class IntentCategory(StrEnum):
+    """The search-intent categories of the result's ``user_intent.category``."""
+
+    INFORMATIONAL = "informational"
+    NAVIGATIONAL = "navigational"
+    TRANSACTIONAL = "transactional"
+    COMMERCIAL = "commercial"
+    LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class IntentPrototype:
+    """One intent: reported ``name``, its ``category``, and the ``description`` to embed."""
+
+    name: str
+    category: IntentCategory
+    description: str
+
+
+_I, _N, _T, _C, _L = (
+    IntentCategory.INFORMATIONAL,
+    IntentCategory.NAVIGATIONAL,
+    IntentCategory.TRANSACTIONAL,
+    IntentCategory.COMMERCIAL,
+    IntentCategory.LOCAL,
+)
+
+PROTOTYPES: tuple[IntentPrototype, ...] = (
+    IntentPrototype(
+        "learn about a topic", _I, "learn about a topic: facts, explanation, background"
+    ),
+    IntentPrototype(
+        "find out how to do something", _I, "how to do something: a guide, tutorial, steps"
+    ),
+    IntentPrototype("read the news", _I, "read news: what happened, a report on recent events"),
+    IntentPrototype("get an answer to a question", _I, "what is it, why, when, who: a question"),
+    IntentPrototype("visit a specific website", _N, "go to a specific website or its homepage"),
+    IntentPrototype("log in to an account", _N, "log in or sign in to an online account"),
+    IntentPrototype("buy a product", _T, "buy a product online: order, add to cart, checkout"),
+    IntentPrototype("book or reserve", _T, "book tickets, reserve a table, make a reservation"),
+    IntentPrototype("download or sign up", _T, "download an app, subscribe, sign up for a service"),
+    IntentPrototype("compare products", _C, "compare products and prices: which one is better"),
+    IntentPrototype("read reviews", _C, "read reviews and ratings of the best products"),
+    IntentPrototype("find a place nearby", _L, "find a store, restaurant or service near me"),
+    IntentPrototype("get directions or opening hours", _L, "directions, address, opening hours"),
+)
+
+CUE_BONUS = 0.15
+LONG_TEXT_WORDS = 60
+INFORMATIONAL_PRIOR = 0.05
+
+_SITES = (
+    "youtube|facebook|instagram|twitter|tiktok|linkedin|reddit|wikipedia|amazon|ebay|netflix|"
+    "gmail|google|yahoo|bing|outlook|hotmail|spotify|pinterest|whatsapp|paypal|craigslist|"
+    "walmart|target|espn|cnn|bbc|imdb|github|zoom|hulu|twitch|etsy|airbnb|uber"
+)
+_CUES: dict[IntentCategory, re.Pattern[str]] = {
+    _T: re.compile(
+        r"\b(buy|order|purchase|checkout|cart|coupons?|promo code|discount|deals?|for sale|"
+        r"shop|subscribe|download|install|sign up|book(ing)?|reserve|tickets?|free shipping)\b"
+    ),
+    _C: re.compile(
+        r"\b(best|top \d+|reviews?|rated|ratings?|vs\.?|versus|compare|comparison|cheapest|"
+        r"affordable|prices?|pricing|cost|worth it|alternatives?|specs)\b"
+    ),
+    _L: re.compile(
+        r"\b(near me|nearby|near|closest|directions|open now|opening hours|hours|address|"
+        r"in my area|map|locations?)\b"
+    ),
+    _N: re.compile(
+        rf"\b(login|log in|sign in|website|official site|homepage|home page|www|{_SITES})\b"
+        r"|\.(com|org|net|io|co\.uk|gov)\b"
+    ),
+    _I: re.compile(
+        r"^(what|how|why|when|who|where|which|is|are|can|does|do|should)\b|\?|"
+        r"\b(guide|tutorial|meaning|definition|history|explained|facts|ideas|tips)\b"
+    ),
+}
+
+
+def cue_bonus(text: str) -> dict[IntentCategory, float]:
+    """The bonus each category earns from surface cues in ``text`` (0 when none)."""
+    lowered = text.lower().strip()
+    words = len(lowered.split())
+    weight = 1.0 if words <= 12 else 0.5 if words <= LONG_TEXT_WORDS else 0.25
+    bonus = {category: 0.0 for category in IntentCategory}
+    for category, pattern in _CUES.items():
+        if pattern.search(lowered):
+            bonus[category] = CUE_BONUS * weight
+    if words > LONG_TEXT_WORDS:
+        bonus[_I] += INFORMATIONAL_PRIOR
+    return bonus
+
+
+def choose_intent(
+    text: str, document: NDArray[np.float32], prototypes: NDArray[np.float32]
+) -> tuple[IntentPrototype, float]:
+    """The best prototype for ``text`` and its adjusted similarity.
+
+    ``document`` is the text's L2-normalised embedding and ``prototypes`` the embeddings of
+    ``PROTOTYPES``' descriptions, row for row. Ties go to the earlier prototype.
+    """
+    bonus = cue_bonus(text)
+    cosines = prototypes @ document
+    adjusted = [float(c) + bonus[p.category] for c, p in zip(cosines, PROTOTYPES, strict=True)]
+    best = int(np.argmax(np.array(adjusted)))
+    return PROTOTYPES[best], adjusted[best]

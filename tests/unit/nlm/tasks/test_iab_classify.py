@@ -1,0 +1,146 @@
+"""IAB classification results have the documented shape and refer to real taxonomy nodes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+
+from zgpu.nlm.iab import ContentTaxonomy, Taxonomies
+from zgpu.nlm.tasks.errors import LabelEmbeddingsMismatch
+from zgpu.nlm.tasks.iab_classify import IabClassifier, iab_label_texts
+from zgpu.nlm.tasks.intent import IntentCategory
+from zgpu.nlm.tasks.protocols import TextEncoder
+
+PHONE = (
+    "The new smartphone has a brighter screen, a faster chip and much longer battery life. "
+    "Reviewers say the camera is the best they have tested on any phone this year."
+)
+EDGE_INPUTS = {
+    "empty": "",
+    "one word": "hello",
+    "emoji": "😀🎉🔥",
+    "html": "<html><body><h1>Mortgage rates</h1><p>Rates rose to 7% this week.</p>"
+    "<script>alert(1)</script></body></html>",
+    "chinese": "巴黎是法国的首都，也是欧洲最大的城市之一。",
+    "punctuation": "?!... --- ###",
+    "long": ("Football clubs signed new players before the transfer deadline. " * 1600)[:100_000],
+}
+
+
+def _str_id(value: int | str) -> str:
+    return str(value)
+
+
+def _check_scores(entries: list[dict[str, Any]]) -> None:
+    assert 1 <= len(entries) <= 5
+    scores = [e["score"] for e in entries]
+    assert scores == sorted(scores, reverse=True)
+    for score in scores:
+        assert isinstance(score, float)
+        assert 0.0 <= score <= 1.0
+        assert round(score, 4) == score
+
+
+def _check_content(entries: list[dict[str, Any]], taxonomy: ContentTaxonomy) -> None:
+    _check_scores(entries)
+    for entry in entries:
+        category = taxonomy.get(_str_id(entry["id"]))
+        assert entry["name"] == category.name
+        expected_parent = 0 if category.parent_id is None else category.parent_id
+        assert _str_id(entry["parent_id"]) == _str_id(expected_parent)
+        tiers = [entry[f"tier{i}_name"] for i in range(1, category.tier + 1)]
+        assert tiers == list(category.tiers)
+        assert f"tier{category.tier + 1}_name" not in entry
+
+
+def check_result(result: dict[str, Any], taxonomies: Taxonomies) -> None:
+    """Every documented key is present, consistent with the taxonomies, sorted and rounded."""
+    assert json.loads(json.dumps(result, ensure_ascii=False)) == result
+    _check_scores(result["audience"])
+    for entry in result["audience"]:
+        segment = taxonomies.audience_1_1.get(_str_id(entry["id"]))
+        assert entry["name"] == segment.name
+        assert entry["parent_id"] == (int(segment.parent_id) if segment.parent_id else 0)
+        assert entry["tier1_name"] in {"Demographic", "Interest", "Purchase Intent"}
+        tiers = [entry[f"tier{i}_name"] for i in range(1, segment.tier + 1)]
+        assert tiers == list(segment.tiers)
+        assert f"tier{segment.tier + 1}_name" not in entry
+    content = result["content"]
+    _check_scores(content["iab_1_0"])
+    for entry in content["iab_1_0"]:
+        code = taxonomies.content_1_0.get(entry["code"])
+        assert (entry["name"], entry["tier"], entry["parent_code"]) == (
+            code.name,
+            code.tier,
+            code.parent_code,
+        )
+    _check_content(content["iab_2_2"], taxonomies.content_2_2)
+    assert all(isinstance(e["id"], int) for e in content["iab_2_2"])
+    _check_content(content["iab_3_1"], taxonomies.content_3_1)
+    _check_scores(result["topics"])
+    assert all(isinstance(t["name"], str) and t["name"] for t in result["topics"])
+    keywords = result["keywords"]
+    assert 1 <= len(keywords) <= 10
+    assert all(isinstance(k, str) and k for k in keywords)
+    intent = result["user_intent"]
+    assert intent["category"] in {c.value for c in IntentCategory}
+    assert isinstance(intent["name"], str)
+    assert intent["name"]
+    assert 0.0 <= intent["score"] <= 1.0
+    assert round(intent["score"], 4) == intent["score"]
+
+
+def test_smartphone_text(iab_classifier: IabClassifier, taxonomies: Taxonomies) -> None:
+    result = iab_classifier.classify(PHONE)
+    check_result(result, taxonomies)
+    assert result["content"]["iab_2_2"][0]["tier1_name"] == "Technology & Computing"
+    assert any(e["code"].startswith("IAB19") for e in result["content"]["iab_1_0"])
+    assert len(result["keywords"]) == 10
+    assert any("battery" in k or "camera" in k or "smartphone" in k for k in result["keywords"])
+
+
+@pytest.mark.parametrize("name", list(EDGE_INPUTS))
+def test_edge_inputs_keep_the_shape(
+    iab_classifier: IabClassifier, taxonomies: Taxonomies, name: str
+) -> None:
+    result = iab_classifier.classify(EDGE_INPUTS[name])
+    check_result(result, taxonomies)
+    if name == "html":
+        assert all("<" not in k and "alert" not in k for k in result["keywords"])
+
+
+@pytest.mark.parametrize(
+    ("query", "category"),
+    [
+        ("pizza near me", IntentCategory.LOCAL),
+        ("buy iphone 15 pro online", IntentCategory.TRANSACTIONAL),
+        ("facebook login", IntentCategory.NAVIGATIONAL),
+        ("best laptops for students compared", IntentCategory.COMMERCIAL),
+        ("why is the sky blue?", IntentCategory.INFORMATIONAL),
+    ],
+)
+def test_user_intent(iab_classifier: IabClassifier, query: str, category: IntentCategory) -> None:
+    assert iab_classifier.classify(query)["user_intent"]["category"] == category.value
+
+
+def test_deterministic(iab_classifier: IabClassifier) -> None:
+    first = json.dumps(iab_classifier.classify(PHONE))
+    assert json.dumps(iab_classifier.classify(PHONE)) == first
+
+
+def test_precomputed_label_embeddings(
+    iab_classifier: IabClassifier, taxonomies: Taxonomies, text_encoder: TextEncoder
+) -> None:
+    assert iab_classifier.label_texts() == iab_label_texts(taxonomies)
+    assert iab_classifier.label_embeddings.shape[0] == len(iab_label_texts(taxonomies))
+    again = IabClassifier.build(taxonomies, text_encoder, iab_classifier.label_embeddings)
+    assert again.classify(PHONE) == iab_classifier.classify(PHONE)
+    with pytest.raises(LabelEmbeddingsMismatch):
+        IabClassifier.build(taxonomies, text_encoder, np.zeros((3, 384), dtype=np.float32))
+    broken = np.array(iab_classifier.label_embeddings)
+    broken[0, 0] = np.nan
+    with pytest.raises(LabelEmbeddingsMismatch):
+        IabClassifier.build(taxonomies, text_encoder, broken)

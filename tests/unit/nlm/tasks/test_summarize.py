@@ -1,0 +1,88 @@
+"""Extractive summaries: whole sentences, in order, within the token budget."""
+
+from __future__ import annotations
+
+import pytest
+
+from zgpu.nlm.tasks.protocols import TextEncoder
+from zgpu.nlm.tasks.sentences import split_sentences
+from zgpu.nlm.tasks.summarize import ELLIPSIS, summarize, summary_length
+
+ARTICLE = (
+    "The city council voted on Tuesday to build a new light rail line connecting the airport "
+    "to the downtown business district. The line will cost an estimated $2.1 billion and is "
+    "expected to open in 2031. Mayor Lisa Chen said the project would cut commuting times in "
+    "half for thousands of residents. Construction is set to begin next spring, after a final "
+    "environmental review. Opponents argued that the money would be better spent on buses. "
+    "They also questioned whether ridership forecasts were realistic. The council rejected an "
+    "amendment that would have delayed the vote by six months. Transit officials plan to hold "
+    "public meetings on station designs this summer. The federal government has promised to "
+    "cover about a third of the cost. Local businesses near the planned stations welcomed the "
+    "decision. Property prices along the route have already started to rise. The vote passed "
+    "nine to four after a four-hour debate."
+)
+
+
+def test_news_article_gives_about_three_sentences_in_order(text_encoder: TextEncoder) -> None:
+    sentences = split_sentences(ARTICLE)
+    summary = summarize(ARTICLE, text_encoder)
+    chosen = split_sentences(summary)
+    assert len(chosen) == summary_length(len(sentences)) == 3
+    positions = [sentences.index(s) for s in chosen]
+    assert positions == sorted(positions)
+    assert summary == " ".join(chosen)
+
+
+def test_respects_max_output_tokens(text_encoder: TextEncoder) -> None:
+    full = summarize(ARTICLE, text_encoder)
+    budget = text_encoder.count_tokens(full) - 5
+    shorter = summarize(ARTICLE, text_encoder, max_output_tokens=budget)
+    assert text_encoder.count_tokens(shorter) <= budget
+    assert set(split_sentences(shorter)) < set(split_sentences(full))
+
+
+def test_cuts_one_sentence_at_a_word_boundary(text_encoder: TextEncoder) -> None:
+    summary = summarize(ARTICLE, text_encoder, max_output_tokens=8)
+    assert summary.endswith(ELLIPSIS)
+    assert text_encoder.count_tokens(summary) <= 8
+    words = summary[: -len(ELLIPSIS)].split()
+    assert words
+    assert " ".join(words) in ARTICLE
+
+
+def test_short_inputs(text_encoder: TextEncoder) -> None:
+    assert summarize("Hello", text_encoder) == "Hello"
+    assert summarize("  Hello  ", text_encoder) == "Hello"
+    one = "The council approved the budget on Tuesday."
+    assert summarize(one, text_encoder) == one
+    assert summarize("", text_encoder) == ""
+    assert summarize("😀🎉", text_encoder) == "😀🎉"
+
+
+def test_short_paragraph_gives_one_sentence(text_encoder: TextEncoder) -> None:
+    paragraph = (
+        "The museum reopens on Saturday after a two-year renovation. Visitors can see the new "
+        "dinosaur hall. Tickets are free for children."
+    )
+    assert len(split_sentences(summarize(paragraph, text_encoder))) == 1
+
+
+def test_html_input_is_summarized_as_text(text_encoder: TextEncoder) -> None:
+    html = "<article><h1>Rail line approved</h1><p>" + ARTICLE + "</p></article>"
+    summary = summarize(html, text_encoder)
+    assert "<" not in summary
+    assert summary
+
+
+@pytest.mark.parametrize("length", [100_000])
+def test_very_long_input_does_not_fail(text_encoder: TextEncoder, length: int) -> None:
+    base = [f"Report {i} says item {i} costs {i * 3} dollars in the market." for i in range(400)]
+    text = " ".join(base)
+    text = (text * (length // len(text) + 1))[:length]
+    summary = summarize(text, text_encoder, max_output_tokens=60)
+    assert summary
+    assert text_encoder.count_tokens(summary) <= 60
+
+
+def test_deterministic(text_encoder: TextEncoder) -> None:
+    assert summarize(ARTICLE, text_encoder) == summarize(ARTICLE, text_encoder)
