@@ -3,8 +3,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from fabric_helpers import dispatch_many, started, until
-from reverse_runner import ReverseRunner
+from tests.integration.edge.fabric_helpers import dispatch_many, started, until
+from tests.integration.edge.reverse_runner import ReverseRunner
 
 from zgpu.edge import DispatchConfig, Dispatcher, EmbeddedNats, Worker
 

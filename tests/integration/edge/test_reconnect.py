@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fabric_helpers import make_request, started
-from reverse_runner import ReverseRunner
+from tests.integration.edge.fabric_helpers import make_request, started
+from tests.integration.edge.reverse_runner import ReverseRunner
 
 from zgpu.edge import Dispatcher, EmbeddedNats, Worker
 

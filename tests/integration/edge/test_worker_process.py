@@ -3,7 +3,7 @@ from __future__ import annotations
 import asyncio
 import signal
 
-from fabric_helpers import dispatch_many, spawn_worker, started_texts
+from tests.integration.edge.fabric_helpers import dispatch_many, spawn_worker, started_texts
 
 from zgpu.edge import DispatchConfig, Dispatcher, EmbeddedNats
 

@@ -1,0 +1,1 @@
+"""HTTP: the public API, errors, auth and the gateway server."""

@@ -1,0 +1,75 @@
+"""``create_app(settings)``: the gateway's FastAPI application, built from passed-in settings.
+
+The lifespan opens the database, the fabric connection and the log writer, and puts them on
+``app.state.gateway``; nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from zgpu import __version__
+from zgpu.api.errors import install_error_handlers
+from zgpu.api.gateway import Gateway
+from zgpu.api.metrics import GatewayMetrics
+from zgpu.api.middleware import RequestContextMiddleware
+from zgpu.api.routes import health, models, responses
+from zgpu.config import Settings
+from zgpu.edge.dispatcher import Dispatcher
+from zgpu.nlm.registry import ModelRegistry
+from zgpu.nlm.window import ContextWindow
+from zgpu.platform.db import Database
+from zgpu.platform.keys import KeyAuthenticator
+from zgpu.platform.logs import RequestLogWriter
+
+
+def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistry) -> FastAPI:
+    """Build the gateway app.
+
+    ``settings.nats_url`` must point at a running NATS server (``zgpu serve`` starts an
+    embedded one first); ``window`` is the tokenizer used to count and fit input.
+    """
+    if not settings.nats_url:
+        raise ValueError("create_app needs settings.nats_url")
+    nats_url = settings.nats_url
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(settings.resolved_database_url)
+        dispatcher = Dispatcher(nats_url)
+        await dispatcher.connect()
+        log_writer = RequestLogWriter(database)
+        await log_writer.start()
+        authenticator = KeyAuthenticator(database, cache_ttl_s=settings.key_cache_ttl_s)
+        app.state.gateway = Gateway(
+            database=database,
+            authenticator=authenticator,
+            registry=registry,
+            window=window,
+            dispatcher=dispatcher,
+            log_writer=log_writer,
+            metrics=GatewayMetrics(),
+            deadline_s=settings.request_deadline_s,
+        )
+        try:
+            yield
+        finally:
+            await log_writer.stop()
+            await authenticator.aclose()
+            await dispatcher.close()
+            database.dispose()
+
+    app = FastAPI(
+        title="ZeroGPU",
+        version=__version__,
+        summary="Nano Language Models behind one endpoint, on CPUs and edge devices.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+    for router in (responses.router, models.router, health.router):
+        app.include_router(router)
+    return app

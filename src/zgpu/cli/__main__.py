@@ -1,0 +1,5 @@
+"""``python -m zgpu.cli``: the same as the ``zgpu`` command."""
+
+from zgpu.cli.main import main
+
+main()

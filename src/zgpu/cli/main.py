@@ -1,0 +1,24 @@
+"""Entry point of the ``zgpu`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from zgpu.cli import keys, models, node, projects, serve
+
+app = typer.Typer(
+    name="zgpu",
+    help="ZeroGPU: Nano Language Models behind one HTTP endpoint, on CPUs and edge devices.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.command("serve")(serve.serve)
+app.command("node")(node.node)
+app.add_typer(keys.app, name="keys")
+app.add_typer(projects.app, name="projects")
+app.add_typer(models.app, name="models")
+
+
+def main() -> None:
+    """Run the command line."""
+    app()
