@@ -4,9 +4,9 @@ import asyncio
 
 import nats
 import pytest
+
 from tests.integration.edge.fabric_helpers import make_request, started, until
 from tests.integration.edge.reverse_runner import CRASHING_MODEL, FAILING_MODEL, ReverseRunner
-
 from zgpu.edge import (
     DeadlineExceeded,
     DispatchConfig,

@@ -5,7 +5,6 @@ from collections import Counter
 
 from tests.integration.edge.fabric_helpers import dispatch_many, started, until
 from tests.integration.edge.reverse_runner import ReverseRunner
-
 from zgpu.edge import DispatchConfig, Dispatcher, EmbeddedNats, Worker
 
 TEXTS = [f"request number {i}" for i in range(40)]

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from tests.integration.edge.fabric_helpers import make_request, started
 from tests.integration.edge.reverse_runner import ReverseRunner
-
 from zgpu.edge import Dispatcher, EmbeddedNats, Worker
 
 

@@ -4,7 +4,6 @@ import asyncio
 import signal
 
 from tests.integration.edge.fabric_helpers import dispatch_many, spawn_worker, started_texts
-
 from zgpu.edge import DispatchConfig, Dispatcher, EmbeddedNats
 
 TEXTS = [f"text {i}" for i in range(12)]
