@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import math
 import random
@@ -11,6 +12,7 @@ from types import TracebackType
 
 import nats
 from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
 
 from zgpu.edge.connection import close_quietly, open_connection
 from zgpu.edge.errors import DeadlineExceeded, FabricError, MalformedMessage, NoCapacity
@@ -18,6 +20,21 @@ from zgpu.edge.messages import InferReply, InferRequest, decode_reply, encode, u
 from zgpu.edge.subjects import INFER_CLOUD
 
 log = logging.getLogger(__name__)
+
+_NO_RESPONDERS = "503"
+
+
+class _Outcome(enum.Enum):
+    """Why a dispatch ended without a reply."""
+
+    NO_CAPACITY = "no worker had a free slot"
+    DELIVERED = "a worker took the request but did not answer in time"
+
+
+def _is_no_responders(msg: Msg) -> bool:
+    """The server's status message for a publish that no subscriber (free slot) received."""
+    headers = msg.headers or {}
+    return headers.get("Status") == _NO_RESPONDERS and not msg.data
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,27 +126,65 @@ class Dispatcher:
         deadline_ms = min(request.deadline_unix_ms, caller_deadline_ms)
         give_up = loop.time() + (deadline_ms - now_ms) / 1000
         payload = encode(request.model_copy(update={"deadline_unix_ms": deadline_ms}))
-        busy_retries = 0
-        while (remaining := give_up - loop.time()) > 0:
+        # One inbox for every attempt: a slow first worker's answer still counts after a
+        # second copy went out, so a busy pool never loses work it already did.
+        replies: asyncio.Queue[Msg] = asyncio.Queue()
+        inbox = client.new_inbox()
+        try:
+            subscription = await client.subscribe(inbox, cb=replies.put)
             try:
-                msg = await client.request(
-                    self._subject, payload, timeout=min(self._config.attempt_timeout_s, remaining)
-                )
-            except nats.errors.NoRespondersError:
-                busy_retries += 1
-                pause = min(self._config.backoff_s(busy_retries), max(0.0, give_up - loop.time()))
-                await asyncio.sleep(pause)
-                continue
-            except TimeoutError:
-                busy_retries = 0
-                log.debug("request %s: attempt timed out, retrying", request.request_id)
-                continue
-            except (nats.errors.Error, OSError) as exc:
-                raise FabricError(f"request {request.request_id}: {exc!r}") from exc
-            return self._check(request, decode_reply(msg.data))
-        if busy_retries > 0:
+                reply = await self._attempts(client, request, payload, inbox, replies, give_up)
+            finally:
+                await subscription.unsubscribe()
+        except (nats.errors.Error, OSError) as exc:
+            raise FabricError(f"request {request.request_id}: {exc!r}") from exc
+        if reply is _Outcome.NO_CAPACITY:
             raise NoCapacity(f"no worker was free within {deadline_s:g}s")
-        raise DeadlineExceeded(f"no reply within {deadline_s:g}s")
+        if reply is _Outcome.DELIVERED:
+            raise DeadlineExceeded(f"no reply within {deadline_s:g}s")
+        return self._check(request, decode_reply(reply.data))
+
+    async def _attempts(
+        self,
+        client: NatsClient,
+        request: InferRequest,
+        payload: bytes,
+        inbox: str,
+        replies: asyncio.Queue[Msg],
+        give_up: float,
+    ) -> Msg | _Outcome:
+        """Publish copies until a worker answers or ``give_up`` passes.
+
+        A copy that no worker took (the server's "no responders" status) is resent after a
+        jittered backoff. A copy that was taken but not answered within ``attempt_timeout_s`` is
+        followed by another copy (the first worker may have died); whichever answer comes first
+        wins. Returns the reply, or why there is none.
+        """
+        loop = asyncio.get_running_loop()
+        delivered = False
+        busy_retries = 0
+        while loop.time() < give_up:
+            await client.publish(self._subject, payload, reply=inbox)
+            attempt_end = min(loop.time() + self._config.attempt_timeout_s, give_up)
+            try:
+                msg = await asyncio.wait_for(replies.get(), max(0.0, attempt_end - loop.time()))
+            except TimeoutError:
+                delivered = True
+                log.debug("request %s: no reply yet, sending another copy", request.request_id)
+                continue
+            if not _is_no_responders(msg):
+                return msg
+            busy_retries += 1
+            pause = min(self._config.backoff_s(busy_retries), max(0.0, give_up - loop.time()))
+            try:  # an earlier copy may still answer during the pause
+                msg = await asyncio.wait_for(replies.get(), pause)
+            except TimeoutError:
+                continue
+            if not _is_no_responders(msg):
+                return msg
+        if busy_retries and not delivered:
+            return _Outcome.NO_CAPACITY
+        return _Outcome.DELIVERED
 
     @staticmethod
     def _check(request: InferRequest, reply: InferReply) -> InferReply:
