@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from zgpu import __version__
 from zgpu.api.errors import install_error_handlers
 from zgpu.api.gateway import Gateway
+from zgpu.api.management import management_routers
 from zgpu.api.metrics import GatewayMetrics
 from zgpu.api.middleware import RequestContextMiddleware
 from zgpu.api.routes import health, models, responses
@@ -71,5 +72,7 @@ def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistr
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     for router in (responses.router, models.router, health.router):
+        app.include_router(router)
+    for router in management_routers():
         app.include_router(router)
     return app

@@ -42,12 +42,16 @@ from zgpu.edge.errors import DeadlineExceeded, EdgeError, FabricError, NoCapacit
 from zgpu.nlm.errors import ContextLengthExceeded, NlmError, Overloaded, UnknownModel
 from zgpu.platform.errors import (
     Conflict,
+    Forbidden,
+    InsufficientQuota,
     InvalidArgument,
     InvalidKey,
     NotFound,
     PlatformError,
     ProjectForbidden,
+    RateLimited,
     StorageError,
+    Unauthenticated,
 )
 
 logger = logging.getLogger(__name__)
@@ -147,6 +151,10 @@ ERROR_TABLE: Final[Mapping[type[Exception], ErrorMapping]] = MappingProxyType(
         NotFound: ErrorMapping(404, "not_found_error"),
         Conflict: ErrorMapping(409, "conflict_error"),
         StorageError: _UNAVAILABLE,
+        Unauthenticated: ErrorMapping(401, "authentication_error"),
+        Forbidden: ErrorMapping(403, "permission_error"),
+        RateLimited: ErrorMapping(429, "rate_limit_exceeded", retry_after=True),
+        InsufficientQuota: ErrorMapping(402, "insufficient_quota", code="insufficient_quota"),
     }
 )
 """Class → how it goes out. Unlisted classes (and unlisted package bases) are 500s."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from zgpu.api.metrics import GatewayMetrics
 from zgpu.edge.dispatcher import Dispatcher
@@ -11,6 +11,9 @@ from zgpu.nlm.window import ContextWindow
 from zgpu.platform.db import Database
 from zgpu.platform.keys import KeyAuthenticator
 from zgpu.platform.logs import RequestLogWriter
+from zgpu.platform.sessions import SessionPolicy
+from zgpu.platform.signin_limits import SigninLimits
+from zgpu.platform.users import PasswordHashing
 
 
 @dataclass
@@ -25,3 +28,8 @@ class Gateway:
     log_writer: RequestLogWriter
     metrics: GatewayMetrics
     deadline_s: float
+    # The management API: password hashing, session lifetimes, sign-in limits, cookie flags.
+    passwords: PasswordHashing = field(default_factory=PasswordHashing)
+    session_policy: SessionPolicy = field(default_factory=SessionPolicy)
+    signin_limits: SigninLimits = field(default_factory=SigninLimits)
+    secure_cookies: bool = False

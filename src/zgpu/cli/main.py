@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from zgpu.cli import keys, models, node, projects, serve
+from zgpu.cli import keys, login, logs, models, node, orgs, projects, serve, usage
 
 app = typer.Typer(
     name="zgpu",
@@ -14,6 +14,11 @@ app = typer.Typer(
 )
 app.command("serve")(serve.serve)
 app.command("node")(node.node)
+app.command("login")(login.login)
+app.command("logout")(login.logout)
+app.command("logs")(logs.logs)
+app.command("usage")(usage.usage)
+app.add_typer(orgs.app, name="orgs")
 app.add_typer(keys.app, name="keys")
 app.add_typer(projects.app, name="projects")
 app.add_typer(models.app, name="models")

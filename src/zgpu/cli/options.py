@@ -12,7 +12,12 @@ from zgpu.config import Settings
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Where the database and models live [env: ZGPU_DATA_DIR]."),
+    typer.Option(
+        "--data-dir",
+        envvar="ZGPU_DATA_DIR",
+        show_envvar=False,
+        help="Where the database and models live [env: ZGPU_DATA_DIR].",
+    ),
 ]
 JsonOutput = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 

@@ -8,7 +8,11 @@
     ├── ProjectForbidden   the key may not act on the named project (or it is archived)
     ├── NotFound           the organization, project or key does not exist
     ├── Conflict           the write collides with existing state (duplicate name, ...)
-    └── StorageError       the database failed; the operation did not happen
+    ├── StorageError       the database failed; the operation did not happen
+    ├── Unauthenticated    no, unknown or expired session or admin key (management API)
+    ├── Forbidden          the caller's role lacks the permission (or the CSRF token is wrong)
+    ├── RateLimited        too many attempts; ``retry_after_s`` says when to try again
+    └── InsufficientQuota  the organization is out of credit
 
 Every error carries a human ``message``, a machine ``code`` and, when one input is to blame, the
 ``param`` naming it. The errors know nothing of HTTP: ``zgpu.api`` maps classes to statuses.
@@ -70,3 +74,37 @@ class StorageError(PlatformError):
     """The database could not complete the operation; nothing was written."""
 
     default_code = "storage_error"
+
+
+class Unauthenticated(PlatformError):
+    """The management API caller has no valid session or admin key."""
+
+    default_code = "unauthenticated"
+
+
+class Forbidden(PlatformError):
+    """The caller is known, but their role does not allow the action."""
+
+    default_code = "permission_denied"
+
+
+class RateLimited(PlatformError):
+    """Too many attempts in the window; retry after ``retry_after_s`` seconds."""
+
+    default_code = "rate_limited"
+
+    def __init__(
+        self,
+        message: str,
+        retry_after_s: float,
+        code: str | None = None,
+        param: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, param=param)
+        self.retry_after_s = retry_after_s
+
+
+class InsufficientQuota(PlatformError):
+    """The organization has no credit left for the request."""
+
+    default_code = "insufficient_quota"

@@ -37,12 +37,16 @@ from zgpu.edge.errors import (
 from zgpu.nlm.errors import ContextLengthExceeded, NlmError, Overloaded, UnknownModel
 from zgpu.platform.errors import (
     Conflict,
+    Forbidden,
+    InsufficientQuota,
     InvalidArgument,
     InvalidKey,
     NotFound,
     PlatformError,
     ProjectForbidden,
+    RateLimited,
     StorageError,
+    Unauthenticated,
 )
 
 from .envelope import REQUEST_ID, assert_envelope
@@ -72,6 +76,10 @@ PINNED: list[tuple[type[Exception], int, str, str | None]] = [
     (NotFound, 404, "not_found_error", None),
     (Conflict, 409, "conflict_error", None),
     (StorageError, 503, UNAVAILABLE, None),
+    (Unauthenticated, 401, "authentication_error", None),
+    (Forbidden, 403, "permission_error", None),
+    (RateLimited, 429, "rate_limit_exceeded", None),
+    (InsufficientQuota, 402, "insufficient_quota", "insufficient_quota"),
 ]
 
 
@@ -149,6 +157,14 @@ WIRE = [
     ("notfound", NotFound("no such key"), 404, "not_found_error", "not_found", None),
     ("conflict", Conflict("taken"), 409, "conflict_error", "conflict", None),
     ("storage", StorageError("db down"), 503, UNAVAILABLE, "storage_error", None),
+    ("unauthenticated", Unauthenticated("sign in"), 401, "authentication_error",
+     "unauthenticated", None),
+    ("forbidden", Forbidden("not your role", code="csrf_token_invalid", param="x-csrf-token"),
+     403, "permission_error", "csrf_token_invalid", "x-csrf-token"),
+    ("ratelimited", RateLimited("slow down", retry_after_s=2.5), 429, "rate_limit_exceeded",
+     "rate_limited", None),
+    ("quota", InsufficientQuota("no credit"), 402, "insufficient_quota", "insufficient_quota",
+     None),
 ]  # fmt: skip
 
 
@@ -169,6 +185,8 @@ def test_each_mapping_goes_out_as_the_envelope(
     assert error["message"] == str(exc)
     if status == 503:
         assert response.headers["retry-after"] == "1"
+    elif status == 429:
+        assert response.headers["retry-after"] == "3"  # 2.5 s, rounded up
     else:
         assert "retry-after" not in response.headers
 

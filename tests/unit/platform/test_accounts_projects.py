@@ -15,6 +15,8 @@ from zgpu.platform.projects import (
     create_project,
     get_project,
     list_projects,
+    restore_project,
+    update_project,
 )
 
 
@@ -104,3 +106,24 @@ def test_failed_unit_of_work_leaves_nothing_behind(db: Database) -> None:
         create_both()
     with db.session() as session:
         assert list_organizations(session) == []
+
+
+def test_rename_change_environment_and_restore(db: Database) -> None:
+    with db.session() as session:
+        org = create_organization(session, "Acme")
+        web = create_project(session, org.id, "Web")
+        create_project(session, org.id, "Api")
+    with pytest.raises(Conflict), db.session() as session:
+        update_project(session, web.id, name="Api")
+    with pytest.raises(InvalidArgument), db.session() as session:
+        update_project(session, web.id, environment="qa")
+    with db.session() as session:
+        changed = update_project(session, web.id, name="Site", environment="production")
+        assert (changed.name, changed.environment) == ("Site", "production")
+        archive_project(session, web.id)
+        create_project(session, org.id, "Site")
+    with pytest.raises(Conflict), db.session() as session:
+        restore_project(session, web.id)
+    with db.session() as session:
+        update_project(session, web.id, name="Site (old)")
+        assert restore_project(session, web.id).archived_at is None

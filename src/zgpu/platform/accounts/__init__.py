@@ -1,10 +1,12 @@
-"""Accounts: organizations now; users and memberships join them later."""
+"""Accounts: organizations, created with their first owner."""
 
 from zgpu.platform.accounts.models import Organization
 from zgpu.platform.accounts.service import (
     create_organization,
     get_organization,
     list_organizations,
+    list_user_organizations,
+    rename_organization,
 )
 
 __all__ = [
@@ -12,4 +14,6 @@ __all__ = [
     "create_organization",
     "get_organization",
     "list_organizations",
+    "list_user_organizations",
+    "rename_organization",
 ]

@@ -15,7 +15,8 @@ from zgpu.platform.keys.schemas import KEY_NAME_MAX, KeyStatus
 
 class ApiKey(Base):
     """An API key (``api_keys`` table). ``secret_hash`` is the SHA-256 of the secret; the
-    secret itself is never stored. ``created_by`` will reference users once they exist."""
+    secret itself is never stored. ``created_by`` is the user who created it (``None`` for keys
+    made by the operator's command line or an admin key, or whose creator was deleted)."""
 
     __tablename__ = "api_keys"
     __table_args__ = (Index(None, "project_id", "created_at"),)
@@ -27,7 +28,9 @@ class ApiKey(Base):
     last4: Mapped[str] = mapped_column(String(4))
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
-    created_by: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -5,6 +5,11 @@ one asyncio task owns a queue, takes everything pending (up to ``max_batch``), i
 one executemany in one transaction on a worker thread, then resolves every waiter. While a batch
 is being written the next one accumulates, so the number of commits adapts to the load.
 
+The same transaction adds the batch to the usage rollups (``zgpu.platform.usage``): the batch
+is grouped in memory by project, key, model and minute/hour/day bucket, and each group is one
+upsert. A log row and its share of the rollups therefore commit together or not at all, which
+is what keeps usage totals equal to sums over the log.
+
 A failed batch is never dropped silently. If it failed on a constraint (a duplicate request id,
 a project that no longer exists), its entries are retried one per transaction so that only the
 offending ones fail; any other database error fails the whole batch. Failed waiters get a
@@ -24,6 +29,7 @@ from zgpu.platform.db.session import Database
 from zgpu.platform.errors import StorageError
 from zgpu.platform.logs.repository import RequestLogRepository
 from zgpu.platform.logs.schemas import RequestLogEntry
+from zgpu.platform.usage.rollup import record_usage
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +48,16 @@ class RequestLogWriter:
 
     Lifecycle: ``await start()`` in the event loop that will call ``record``, ``await stop()``
     at shutdown (it writes everything already recorded). ``batches`` and ``entries`` count the
-    transactions and rows committed so far.
+    transactions and rows committed so far. ``usage_rollups=False`` writes only the log rows
+    (usage analytics then miss these requests): it exists to measure what rollups cost.
     """
 
-    def __init__(self, db: Database, max_batch: int = 256) -> None:
+    def __init__(self, db: Database, max_batch: int = 256, *, usage_rollups: bool = True) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be >= 1")
         self._db = db
         self._max_batch = max_batch
+        self._usage_rollups = usage_rollups
         self._queue: asyncio.Queue[_Pending | object] | None = None
         self._task: asyncio.Task[None] | None = None
         self._accepting = False
@@ -150,6 +158,8 @@ class RequestLogWriter:
     def _insert(self, entries: Sequence[RequestLogEntry]) -> None:
         with self._db.session() as session:
             RequestLogRepository(session).insert_many(entries)
+            if self._usage_rollups:
+                record_usage(session, entries)
         self.batches += 1
 
 

@@ -7,6 +7,8 @@ from zgpu.platform.projects.service import (
     create_project,
     get_project,
     list_projects,
+    restore_project,
+    update_project,
 )
 
 __all__ = [
@@ -16,4 +18,6 @@ __all__ = [
     "create_project",
     "get_project",
     "list_projects",
+    "restore_project",
+    "update_project",
 ]

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from zgpu.platform.accounts.repository import OrganizationRepository
+from zgpu.platform.db.integrity import flush_or_conflict
 from zgpu.platform.db.types import utc_now
 from zgpu.platform.errors import Conflict, InvalidArgument, NotFound
 from zgpu.platform.names import clean_name
@@ -69,4 +70,49 @@ def archive_project(session: Session, project_id: uuid.UUID) -> Project:
     if project.archived_at is None:
         project.archived_at = utc_now()
         ProjectRepository(session).flush()
+    return project
+
+
+def update_project(
+    session: Session,
+    project_id: uuid.UUID,
+    *,
+    name: str | None = None,
+    environment: str | None = None,
+) -> Project:
+    """Rename a project and/or change its environment label (``None`` keeps a value).
+
+    Raises ``NotFound``, ``InvalidArgument`` (param ``name`` or ``environment``) and
+    ``Conflict`` when another live project of the organization has the new name.
+    """
+    project = get_project(session, project_id)
+    projects = ProjectRepository(session)
+    if name is not None:
+        cleaned = clean_name(name, param="name", max_length=PROJECT_NAME_MAX)
+        if cleaned != project.name:
+            if project.archived_at is None and projects.live_name_taken(
+                project.organization_id, cleaned
+            ):
+                raise Conflict(f"a live project named {cleaned!r} already exists", param="name")
+            project.name = cleaned
+    if environment is not None:
+        project.environment = _environment(environment).value
+    flush_or_conflict(session, "a live project with this name already exists", param="name")
+    return project
+
+
+def restore_project(session: Session, project_id: uuid.UUID) -> Project:
+    """Bring an archived project back; its keys work again. Restoring a live one changes nothing.
+
+    Raises ``NotFound``, and ``Conflict`` (param ``name``) when a live project of the
+    organization has taken its name meanwhile.
+    """
+    project = get_project(session, project_id)
+    if project.archived_at is not None:
+        if ProjectRepository(session).live_name_taken(project.organization_id, project.name):
+            raise Conflict(
+                f"a live project named {project.name!r} exists; rename one first", param="name"
+            )
+        project.archived_at = None
+        flush_or_conflict(session, "a live project with this name already exists", param="name")
     return project
