@@ -56,6 +56,8 @@ class World:
     admin_key_b: str
     user_b: str
     target_member: str  # a member of A whose role the matrix changes
+    request_a: str = ""  # a request logged in A's project
+    request_b: str = ""  # and one in B's
 
     @property
     def owner(self) -> Actor:
@@ -127,6 +129,9 @@ def world(live: Live) -> World:
     admin_key_b = owner_b.request(
         "POST", "/v1/organization/admin_api_keys", org_b, {"name": "b"}
     ).json()["id"]
+    inference_key_b = owner_b.request(
+        "POST", f"/v1/organization/projects/{project_b}/api_keys", org_b, {"name": "b2"}
+    ).json()["value"]
     world = World(
         live,
         actors,
@@ -139,6 +144,8 @@ def world(live: Live) -> World:
         admin_key_b,
         user_b=str(owner_b.user_id),
         target_member="",
+        request_a=logged_request(live, inference_key),
+        request_b=logged_request(live, inference_key_b),
     )
     world.target_member = world.fresh_member_id()
     return world
@@ -152,7 +159,7 @@ Body = Callable[[World], Any]
 
 def _own_params(world: World, operation: str) -> Params:
     """Path parameters naming fresh or existing objects of organization A."""
-    params: Params = {"project_id": world.project_a}
+    params: Params = {"project_id": world.project_a, "request_id": world.request_a}
     if operation in ("updateProject", "archiveProject", "restoreProject"):
         params["project_id"] = world.spare_project_a
     if operation == "getOrganizationUser" or operation == "updateOrganizationUser":
@@ -173,6 +180,7 @@ def _foreign_params(world: World) -> Params:
         "user_id": world.user_b,
         "key_id": world.key_b,
         "admin_key": world.admin_key_b,
+        "request_id": world.request_b,
     }
 
 
@@ -189,6 +197,17 @@ BODIES: dict[str, Body] = {
 
 SUCCESS = {"POST": 201, "GET": 200, "PATCH": 200, "DELETE": 200}
 NOT_CREATING = {"logout", "archiveProject", "restoreProject"}
+
+
+def logged_request(live: Live, inference_key: str) -> str:
+    """The id of a request logged to the key's project (a 400 is logged like any answer)."""
+    response = live.client().post(
+        "/v1/responses",
+        json={"model": "no-such-model", "input": "hello"},
+        headers={"x-api-key": inference_key},
+    )
+    assert response.status_code == 400, response.text
+    return response.headers["x-request-id"]
 
 
 def _path(template: str, params: Params) -> str:
@@ -263,12 +282,14 @@ def test_the_doc_lists_every_management_operation(live: Live) -> None:
         routes_admin_keys,
         routes_api_keys,
         routes_auth,
+        routes_logs,
         routes_organizations,
         routes_projects,
+        routes_usage,
     )
 
     modules = (routes_auth, routes_organizations, routes_projects, routes_api_keys,
-               routes_admin_keys)  # fmt: skip
+               routes_admin_keys, routes_logs, routes_usage)  # fmt: skip
     served = {
         (method, route.path, route.operation_id)
         for module in modules

@@ -109,7 +109,9 @@ class UsageParams(BaseModel):
     end_time: int | None = Field(
         default=None, ge=0, le=MAX_UNIX, description="Unix seconds; now by default."
     )
-    range: UsageRange | None = Field(default=None, description="A preset instead of start_time.")
+    range: UsageRange | None = Field(
+        default=None, description="A preset instead of start_time; 7d when neither is given."
+    )
     group_by: list[GroupBy] = Field(default_factory=list, max_length=3)
     project_ids: list[uuid.UUID] = Field(default_factory=list, max_length=1000)
     api_key_ids: list[uuid.UUID] | None = Field(default=None, max_length=1000)
@@ -124,7 +126,9 @@ class UsageParams(BaseModel):
                 )
             return self.range.resolve(utc_now())
         if self.start_time is None:
-            raise InvalidArgument("start_time or range is required", param="start_time")
+            if self.end_time is not None:
+                raise InvalidArgument("end_time needs a start_time", param="start_time")
+            return UsageRange.WEEK.resolve(utc_now())  # the usage page's default view
         start = datetime.fromtimestamp(self.start_time, UTC)
         end = utc_now() if self.end_time is None else datetime.fromtimestamp(self.end_time, UTC)
         if end <= start:
