@@ -2,11 +2,14 @@
 
 Rule-based and deterministic. It keeps together what a naive split on ". " would break:
 titles (``Dr. Smith``), initials and initialisms (``J. K. Rowling``, ``the U.S. on Friday``),
-``a.m.``/``p.m.``, ``e.g.``/``i.e.``, numbers (``3.5%``, ``No. 5``), and punctuation inside quotes
-(``"Stop!" he said``). Paragraph breaks always end a sentence, and each item of a bulleted or
-numbered list is its own sentence (its marker removed). Chinese and Japanese full stops end a
-sentence without a following space. Over-long runs without punctuation are cut into pieces of
-at most ``MAX_SENTENCE_CHARS`` characters at word boundaries.
+``a.m.``/``p.m.``, ``e.g.``/``i.e.``, ``Inc.``/``Ltd.``, numbers and versions (``3.5%``,
+``No. 5``, ``v2.1.3``), punctuation inside quotes (``"Stop!" he said``) and ellipses (``...``,
+``. . .``, ``…``) followed by a lower-case word. A sentence that ends inside quotes or brackets
+keeps its closing marks (``He said "Go."``). Paragraph breaks always end a sentence, and each
+item of a bulleted or numbered list is its own sentence (its marker removed). Chinese and
+Japanese full stops end a sentence without a following space. Over-long runs without
+punctuation are cut into pieces of at most ``MAX_SENTENCE_CHARS`` characters at word
+boundaries.
 """
 
 from __future__ import annotations
@@ -49,10 +52,12 @@ _INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _SINGLE_INITIAL = re.compile(r"^[A-Z]\.$")
 _SOFT_ENDERS = frozenset({"etc", "al", "inc", "ltd", "co", "corp", "jr", "sr"})
 
-_CANDIDATE = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)|([。！？]+)([」』”’)]*)")
+_CANDIDATE = re.compile(r"((?:\.\s){2,}\.|[.!?…]+)([\"'”’»)\]]*)(\s+)|([。！？]+)([」』”’)]*)")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•▪●‣–—·]|\(?\d{1,3}[.)]|\(?[a-zA-Z][)])\s+")
 _TERMINAL = re.compile(r"[.!?…:;。！？][\"'”’»)\]]*$")
 _WORD_BEFORE = re.compile(r"(\S+)$")
+_NEXT_WORD = re.compile(r"[\"'“‘«(\[]*([\w’']+)")
+_LOOK_AROUND = 64
 
 
 def _units(text: str) -> list[str]:
@@ -84,22 +89,26 @@ def _units(text: str) -> list[str]:
 
 
 def _ends_sentence(unit: str, match: re.Match[str]) -> bool:
-    """Whether the punctuation in ``match`` ends a sentence inside ``unit``."""
+    """Whether the punctuation in ``match`` ends a sentence inside ``unit``.
+
+    Looks at most ``_LOOK_AROUND`` characters either side, so splitting stays linear.
+    """
     if match.group(4):
         return True
-    following = unit[match.end() :]
-    if not following:
+    end = match.end()
+    if end >= len(unit):
         return True
-    first = following[0]
+    first = unit[end]
     if first.islower():
         return False
     punctuation = match.group(1)
     if "." not in punctuation or len(punctuation) > 1:
         return True
-    before = _WORD_BEFORE.search(unit[: match.start(1) + 1])
+    stop = match.start(1) + 1
+    before = _WORD_BEFORE.search(unit, max(0, stop - _LOOK_AROUND), stop)
     token = before.group(1).lstrip("\"'“‘«([") if before else ""
     bare = token[:-1].lower()
-    next_word = re.match(r"[\"'“‘«(\[]*([\w’']+)", following)
+    next_word = _NEXT_WORD.match(unit, end, end + _LOOK_AROUND)
     starter = next_word is not None and next_word.group(1).lower() in _STARTERS
     if bare in _TITLES:
         return False

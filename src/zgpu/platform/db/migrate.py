@@ -27,6 +27,9 @@ def script_location() -> str:
     return str(resources.files("zgpu.platform.db").joinpath("migrations"))
 
 
+_SQLITE_MIGRATION_WAIT_MS = 300_000
+
+
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic ``Config`` for our scripts; ``url`` is used by offline and CLI use only."""
     config = Config()
@@ -61,6 +64,8 @@ def upgrade_to_head(url: str) -> None:
             if db.dialect == "sqlite":
                 # Batch migrations copy tables; enforcing foreign keys would break the copy.
                 connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                # Another process may be migrating: wait for it however long that takes.
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={_SQLITE_MIGRATION_WAIT_MS}")
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             elif db.dialect == "postgresql":
                 connection.execute(

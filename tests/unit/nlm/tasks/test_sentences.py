@@ -77,3 +77,68 @@ def test_degenerate_inputs() -> None:
     assert len(pieces) > 1
     assert all(len(p) <= MAX_SENTENCE_CHARS for p in pieces)
     assert " ".join(pieces).split() == long_run.split()
+
+
+def test_sentence_ending_inside_quotes() -> None:
+    assert split_sentences('He said "Go." Then left.') == ['He said "Go."', "Then left."]
+    assert split_sentences("She asked, 'Are you coming?' He said no.") == [
+        "She asked, 'Are you coming?'",
+        "He said no.",
+    ]
+    assert split_sentences("“It’s over.” She left.") == ["“It’s over.”", "She left."]
+
+
+def test_company_suffixes_and_country_initialisms() -> None:
+    text = (
+        "Apple Inc. said sales rose. Acme Ltd. The firm grew. "
+        "He lives in the U.K. The weather is bad. The U.K. Parliament met."
+    )
+    assert split_sentences(text) == [
+        "Apple Inc. said sales rose.",
+        "Acme Ltd.",
+        "The firm grew.",
+        "He lives in the U.K.",
+        "The weather is bad.",
+        "The U.K. Parliament met.",
+    ]
+
+
+def test_versions_dates_streets_and_initials() -> None:
+    text = (
+        "Version 2.1.3 shipped at 10 a.m. on Jan. 5. It fixed bugs. "
+        "No. 10 Downing St. is where he lives. George R. R. Martin agreed, i.e. he came."
+    )
+    assert split_sentences(text) == [
+        "Version 2.1.3 shipped at 10 a.m. on Jan. 5.",
+        "It fixed bugs.",
+        "No. 10 Downing St. is where he lives.",
+        "George R. R. Martin agreed, i.e. he came.",
+    ]
+
+
+def test_ellipses() -> None:
+    assert split_sentences("She's great... she listens. He paused . . . and left. Done.") == [
+        "She's great... she listens.",
+        "He paused . . . and left.",
+        "Done.",
+    ]
+    assert split_sentences("It ended… Nobody knew why.") == ["It ended…", "Nobody knew why."]
+
+
+def test_parentheses() -> None:
+    text = "(Only in New York can a doctor not afford rent!) The show was a hit (it ran 6 years.)"
+    assert split_sentences(text) == [
+        "(Only in New York can a doctor not afford rent!)",
+        "The show was a hit (it ran 6 years.)",
+    ]
+
+
+def test_bullets_of_any_kind() -> None:
+    text = "Prices rose for:\n• Berries, by 80 cents.\n▪ Grapes\n(a) apples\n3) pears"
+    assert split_sentences(text) == [
+        "Prices rose for:",
+        "Berries, by 80 cents.",
+        "Grapes",
+        "apples",
+        "pears",
+    ]
