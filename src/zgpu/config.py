@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     key_cache_ttl_s: float = Field(
         default=0.5, ge=0, description="How long a key lookup is cached; bounds revocation delay."
     )
+    secure_cookies: bool = Field(
+        default=False,
+        description="Mark session cookies Secure even on plain-HTTP requests (behind TLS proxies).",
+    )
+    log_retention_days: int | None = Field(
+        default=90, ge=1, description="Request logs older than this are deleted; None keeps all."
+    )
     public_url: str | None = Field(
         default=None, description="The URL clients use to reach this server, for printed snippets."
     )

@@ -24,7 +24,7 @@ from zgpu.nlm.registry import ModelRegistry
 from zgpu.nlm.window import ContextWindow
 from zgpu.platform.db import Database
 from zgpu.platform.keys import KeyAuthenticator
-from zgpu.platform.logs import RequestLogWriter
+from zgpu.platform.logs import RequestLogWriter, RetentionPruner
 
 
 def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistry) -> FastAPI:
@@ -45,6 +45,8 @@ def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistr
         log_writer = RequestLogWriter(database)
         await log_writer.start()
         authenticator = KeyAuthenticator(database, cache_ttl_s=settings.key_cache_ttl_s)
+        pruner = RetentionPruner(database, default_days=settings.log_retention_days)
+        await pruner.start()
         app.state.gateway = Gateway(
             database=database,
             authenticator=authenticator,
@@ -54,10 +56,12 @@ def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistr
             log_writer=log_writer,
             metrics=GatewayMetrics(),
             deadline_s=settings.request_deadline_s,
+            secure_cookies=settings.secure_cookies,
         )
         try:
             yield
         finally:
+            await pruner.stop()
             await log_writer.stop()
             await authenticator.aclose()
             await dispatcher.close()
