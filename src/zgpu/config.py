@@ -6,6 +6,7 @@ slices they need (see the ``*_config`` helpers) instead of reading the environme
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -51,6 +52,16 @@ class Settings(BaseSettings):
     log_retention_days: int | None = Field(
         default=90, ge=1, description="Request logs older than this are deleted; None keeps all."
     )
+    billing_enforced: bool = Field(
+        default=True, description="Refuse inference (402) to organizations out of credit."
+    )
+    welcome_credit_usd: Decimal = Field(
+        default=Decimal("5.00"),
+        ge=0,
+        max_digits=12,
+        decimal_places=2,
+        description="Credit granted to the first organization and to each sign-up.",
+    )
     public_url: str | None = Field(
         default=None, description="The URL clients use to reach this server, for printed snippets."
     )
@@ -72,6 +83,11 @@ class Settings(BaseSettings):
     def resolved_model_dir(self) -> Path:
         """Where model artifacts live: ``model_dir`` or ``<data_dir>/models``."""
         return self.model_dir if self.model_dir is not None else self.data_dir / "models"
+
+    @property
+    def welcome_credit_micro(self) -> int:
+        """``welcome_credit_usd`` in micro-dollars (money is an integer everywhere else)."""
+        return int(self.welcome_credit_usd * 1_000_000)
 
     @property
     def base_url(self) -> str:

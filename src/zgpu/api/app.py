@@ -12,6 +12,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from zgpu import __version__
+from zgpu.api.billing_jobs import BillingJobs
+from zgpu.api.credit import CreditGate
 from zgpu.api.errors import install_error_handlers
 from zgpu.api.gateway import Gateway
 from zgpu.api.management import management_routers
@@ -22,6 +24,7 @@ from zgpu.config import Settings
 from zgpu.edge.dispatcher import Dispatcher
 from zgpu.nlm.registry import ModelRegistry
 from zgpu.nlm.window import ContextWindow
+from zgpu.platform.billing import Billing
 from zgpu.platform.db import Database
 from zgpu.platform.keys import KeyAuthenticator
 from zgpu.platform.logs import RequestLogWriter, RetentionPruner
@@ -42,7 +45,11 @@ def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistr
         database = Database(settings.resolved_database_url)
         dispatcher = Dispatcher(nats_url)
         await dispatcher.connect()
-        log_writer = RequestLogWriter(database)
+        billing_jobs = BillingJobs(database, Billing())
+        await billing_jobs.start()
+        log_writer = RequestLogWriter(
+            database, bill_usage=True, on_billed=billing_jobs.usage_billed
+        )
         await log_writer.start()
         authenticator = KeyAuthenticator(database, cache_ttl_s=settings.key_cache_ttl_s)
         pruner = RetentionPruner(database, default_days=settings.log_retention_days)
@@ -56,13 +63,16 @@ def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistr
             log_writer=log_writer,
             metrics=GatewayMetrics(),
             deadline_s=settings.request_deadline_s,
+            credit=CreditGate(database, enforced=settings.billing_enforced),
             secure_cookies=settings.secure_cookies,
+            welcome_credit_micro=settings.welcome_credit_micro,
         )
         try:
             yield
         finally:
             await pruner.stop()
             await log_writer.stop()
+            await billing_jobs.stop()
             await authenticator.aclose()
             await dispatcher.close()
             database.dispose()

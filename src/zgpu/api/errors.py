@@ -40,6 +40,7 @@ from zgpu.api.ids import request_id_for
 from zgpu.api.schemas.errors import ErrorEnvelope
 from zgpu.edge.errors import DeadlineExceeded, EdgeError, FabricError, NoCapacity
 from zgpu.nlm.errors import ContextLengthExceeded, NlmError, Overloaded, UnknownModel
+from zgpu.platform.billing import PaymentDeclined
 from zgpu.platform.errors import (
     Conflict,
     Forbidden,
@@ -155,6 +156,7 @@ ERROR_TABLE: Final[Mapping[type[Exception], ErrorMapping]] = MappingProxyType(
         Forbidden: ErrorMapping(403, "permission_error"),
         RateLimited: ErrorMapping(429, "rate_limit_exceeded", retry_after=True),
         InsufficientQuota: ErrorMapping(402, "insufficient_quota", code="insufficient_quota"),
+        PaymentDeclined: ErrorMapping(402, "card_error"),
     }
 )
 """Class → how it goes out. Unlisted classes (and unlisted package bases) are 500s."""

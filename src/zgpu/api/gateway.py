@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from zgpu.api.credit import CreditGate
 from zgpu.api.metrics import GatewayMetrics
 from zgpu.edge.dispatcher import Dispatcher
 from zgpu.nlm.registry import ModelRegistry
@@ -28,8 +29,11 @@ class Gateway:
     log_writer: RequestLogWriter
     metrics: GatewayMetrics
     deadline_s: float
+    credit: CreditGate
     # The management API: password hashing, session lifetimes, sign-in limits, cookie flags.
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
     session_policy: SessionPolicy = field(default_factory=SessionPolicy)
     signin_limits: SigninLimits = field(default_factory=SigninLimits)
     secure_cookies: bool = False
+    # Credit granted to each new sign-up's organization, in micro-dollars.
+    welcome_credit_micro: int = 0

@@ -53,7 +53,7 @@ async def create_response(request: Request, gateway: Gateway) -> JSONResponse:
         body = await parse_json_body(request, CreateResponseRequest)  # 1 parse
         trace.model = body.model
         trace.key = await authenticate(gateway.authenticator, request.headers)  # 2 authenticate
-        _admit(trace.key)  # 3 admit
+        await gateway.credit.admit(trace.key.organization_id)  # 3 admit
         spec = gateway.registry.get(body.model)  # 4 resolve
         fitted = gateway.window.fit(spec, body.task_text())
         trace.input_tokens = fitted.tokens
@@ -65,11 +65,6 @@ async def create_response(request: Request, gateway: Gateway) -> JSONResponse:
     except Exception as exc:
         await _record_failure(request, gateway, trace, exc)
         raise
-
-
-def _admit(key: AuthenticatedKey) -> None:
-    """Project active (checked with the key); credit and rate limits join here later."""
-    del key
 
 
 async def _dispatch(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from zgpu.cli import keys, login, logs, models, node, orgs, projects, serve, usage
+from zgpu.cli import billing, keys, login, logs, models, node, nodes, orgs, projects, serve, usage
 
 app = typer.Typer(
     name="zgpu",
@@ -22,6 +22,9 @@ app.add_typer(orgs.app, name="orgs")
 app.add_typer(keys.app, name="keys")
 app.add_typer(projects.app, name="projects")
 app.add_typer(models.app, name="models")
+app.add_typer(nodes.app, name="nodes")
+app.add_typer(nodes.route_app, name="route")
+app.add_typer(billing.app, name="billing")
 
 
 def main() -> None:

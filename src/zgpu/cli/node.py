@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,7 +14,9 @@ from rich.console import Console
 from zgpu.api.server import WORKER_SLOTS, load_runtime
 from zgpu.cli.options import DataDir, settings_from
 from zgpu.cli.progress import progress_bar
+from zgpu.edge.errors import EdgeError
 from zgpu.edge.model_runner import RuntimeRunner
+from zgpu.edge.node_agent import run_edge_node
 from zgpu.edge.worker import Worker
 from zgpu.nlm.runtime import Runtime
 
@@ -28,13 +31,27 @@ def node(
         str | None, typer.Option("--nats", help="NATS URL of the fabric [env: ZGPU_NATS_URL].")
     ] = None,
     worker_id: Annotated[str | None, typer.Option("--id", help="A stable worker id.")] = None,
+    server: Annotated[
+        str | None, typer.Option("--server", help="Edge node: the gateway URL to join.")
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option("--token", help="Edge node: a one-time enrollment token.")
+    ] = None,
+    lat: Annotated[float | None, typer.Option("--lat", help="Edge node: latitude.")] = None,
+    lon: Annotated[float | None, typer.Option("--lon", help="Edge node: longitude.")] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Join the fabric and serve inference requests until SIGTERM, then drain."""
+    """Join the fabric and serve inference requests until SIGTERM, then drain.
+
+    ``--cloud --nats URL``: a cloud worker. ``--server URL --token TOKEN``: an edge node.
+    """
     if not cloud:
-        raise typer.BadParameter(
-            "only cloud workers exist so far: pass --cloud", param_hint="--cloud"
-        )
+        if not (server and token):
+            raise typer.BadParameter(
+                "pass --cloud (cloud worker) or --server and --token (edge node)"
+            )
+        edge_node(server, token, lat, lon, data_dir)
+        return
     settings = settings_from(nats_url=nats, data_dir=data_dir)
     if not settings.nats_url:
         raise typer.BadParameter("a NATS URL is required", param_hint="--nats")
@@ -64,3 +81,20 @@ async def _serve(nats_url: str, runtime: Runtime, worker_id: str | None) -> None
     await stop.wait()
     console.print("Draining: finishing requests in flight...")
     await worker.drain()
+
+
+def edge_node(
+    server: str, token: str, lat: float | None, lon: float | None, data_dir: Path | None
+) -> None:
+    """Load the models, enroll with the gateway, serve this node's subject until SIGTERM."""
+    settings = settings_from(data_dir=data_dir)
+    logging.basicConfig(level=settings.log_level.upper())
+    with progress_bar(console) as progress:
+        runtime = load_runtime(settings, progress=progress)
+    try:
+        asyncio.run(run_edge_node(server, token, lat, lon, runtime, console.print))
+    except EdgeError as exc:
+        console.print(f"[red]error:[/] {exc.message}")
+        raise typer.Exit(1) from None
+    finally:
+        runtime.close()

@@ -34,7 +34,7 @@ def serve(
     upgrade_to_head(settings.resolved_database_url)
     database = Database(settings.resolved_database_url)
     try:
-        first_run = ensure_first_run(database)
+        first_run = ensure_first_run(database, settings.welcome_credit_micro)
     finally:
         database.dispose()
     with progress_bar(console) as progress:

@@ -5,6 +5,8 @@ rolling upgrade. Layout::
 
     zgpu.v1.infer.cloud            inference for the cloud worker pool (queue group "cloud")
     zgpu.v1.infer.node.<node_id>   inference addressed to one edge node (chosen by the router)
+    zgpu.v1.node.announce.<id>     a node's NodeAnnounce (hardware, position, models)
+    zgpu.v1.node.heartbeat.<id>    a node's NodeHeartbeat (load, service times), every second
 
 Node ids become subject tokens, so they are restricted to ``[A-Za-z0-9_-]``; that also keeps a
 node's credentials expressible as "may only use subjects ending in its own id".
@@ -40,3 +42,47 @@ def infer_node(node_id: str) -> str:
     if not is_valid_node_id(node_id):
         raise ValueError(f"invalid node id {node_id!r}: use 1-128 of [A-Za-z0-9_-]")
     return f"{PREFIX}.infer.node.{node_id}"
+
+
+NODE_QUEUE_GROUP = "node"
+"""Queue group of an edge node's own subject (its slots share one subject, see ``Worker``)."""
+
+NODE_ANNOUNCE_ALL = f"{PREFIX}.node.announce.*"
+"""Wildcard a gateway's registry subscribes to for every node's announce."""
+
+NODE_HEARTBEAT_ALL = f"{PREFIX}.node.heartbeat.*"
+"""Wildcard a gateway's registry subscribes to for every node's heartbeat."""
+
+
+def node_announce(node_id: str) -> str:
+    """The subject a node announces itself on. Raises ``ValueError`` for an invalid id."""
+    return _node_subject("node.announce", node_id)
+
+
+def node_heartbeat(node_id: str) -> str:
+    """The subject a node heartbeats on. Raises ``ValueError`` for an invalid id."""
+    return _node_subject("node.heartbeat", node_id)
+
+
+def node_id_of(subject: str) -> str | None:
+    """The node id a per-node subject ends in, or ``None`` if it is not a valid one."""
+    token = subject.rsplit(".", 1)[-1]
+    return token if is_valid_node_id(token) else None
+
+
+def node_permissions(node_id: str) -> tuple[list[str], list[str]]:
+    """What a node's NATS credentials allow: (publish subjects, subscribe subjects).
+
+    A node publishes its announce and heartbeats and answers requests (replies go to
+    ``_INBOX.>``); it subscribes only to its own inference subject.
+    """
+    return (
+        [node_announce(node_id), node_heartbeat(node_id), "_INBOX.>"],
+        [infer_node(node_id)],
+    )
+
+
+def _node_subject(kind: str, node_id: str) -> str:
+    if not is_valid_node_id(node_id):
+        raise ValueError(f"invalid node id {node_id!r}: use 1-128 of [A-Za-z0-9_-]")
+    return f"{PREFIX}.{kind}.{node_id}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from zgpu.platform.accounts.models import Organization
 from zgpu.platform.accounts.repository import OrganizationRepository
 from zgpu.platform.accounts.service import create_organization
+from zgpu.platform.billing.ledger import grant_welcome_credit
 from zgpu.platform.db.session import Database
 from zgpu.platform.errors import Conflict
 from zgpu.platform.installation import claim_installation, is_installed
@@ -33,14 +34,15 @@ class FirstRun:
     key: CreatedKey
 
 
-def ensure_first_run(db: Database) -> FirstRun | None:
+def ensure_first_run(db: Database, welcome_credit_micro: int = 0) -> FirstRun | None:
     """Create the default organization, project (development) and key on an empty database.
 
     Returns ``None`` when the database already has an organization or was already initialised.
     Safe when several processes call it at once: the defaults and the installation marker are
     written in one transaction, and the marker's fixed key lets only one transaction commit;
     the others return ``None``. Raises ``StorageError`` if the database fails otherwise.
-    The schema must be migrated first (``upgrade_to_head``).
+    The schema must be migrated first (``upgrade_to_head``). The organization starts with
+    ``welcome_credit_micro`` of credit.
     """
     try:
         with db.session() as session:
@@ -52,6 +54,7 @@ def ensure_first_run(db: Database) -> FirstRun | None:
                 session, organization.id, DEFAULT_PROJECT, Environment.DEVELOPMENT
             )
             key = create_key(session, project.id, DEFAULT_KEY)
+            grant_welcome_credit(session, organization.id, welcome_credit_micro)
     except Conflict:
         return None
     return FirstRun(organization=organization, project=project, key=key)

@@ -6,11 +6,20 @@ from sqlalchemy import MetaData
 
 from zgpu.platform.accounts.models import Organization
 from zgpu.platform.admin_keys.models import AdminKey
+from zgpu.platform.billing.models import (
+    AutoRechargeState,
+    Charge,
+    LedgerEntry,
+    ModelPrice,
+    PaymentMethod,
+    UsageCharge,
+)
 from zgpu.platform.db.base import Base
 from zgpu.platform.installation import Installation
 from zgpu.platform.keys.models import ApiKey
 from zgpu.platform.logs.models import LogRetention, RequestLog
 from zgpu.platform.memberships.models import Membership
+from zgpu.platform.nodes.models import EnrollmentToken, Node, ProjectEdgePolicy
 from zgpu.platform.projects.models import Project
 from zgpu.platform.sessions.models import UserSession
 from zgpu.platform.signin_limits.models import SigninAttempt
@@ -30,6 +39,15 @@ MODELS: tuple[type[Base], ...] = (
     SigninAttempt,
     LogRetention,
     UsageRollup,
+    EnrollmentToken,
+    Node,
+    ProjectEdgePolicy,
+    ModelPrice,
+    UsageCharge,
+    LedgerEntry,
+    PaymentMethod,
+    Charge,
+    AutoRechargeState,
 )
 """The mapped classes, in dependency order."""
 

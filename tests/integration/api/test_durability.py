@@ -1,5 +1,6 @@
 """Nothing a client saw succeed is lost: restarts keep keys, projects and logs, and a
-``kill -9`` in the middle of a burst loses no log row of a request that got its 200."""
+``kill -9`` in the middle of a burst loses no log row, and no usage charge, of a request that
+got its 200 (and bills none twice)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import httpx
 from sqlalchemy import select
 
 from tests.support.server import ZGPU, Credentials, ServerProcess, create_key, process_env
+from zgpu.platform.billing import UsageCharge
 from zgpu.platform.db import Database
 from zgpu.platform.logs import RequestLog
 
@@ -27,6 +29,16 @@ def _logged_request_ids(server: ServerProcess) -> set[str]:
     try:
         with database.session() as session:
             return set(session.scalars(select(RequestLog.request_id)))
+    finally:
+        database.dispose()
+
+
+def _billed_request_ids(server: ServerProcess) -> list[str]:
+    url = server.database_url or f"sqlite:///{server.data_dir / 'zgpu.db'}"
+    database = Database(url)
+    try:
+        with database.session() as session:
+            return list(session.scalars(select(UsageCharge.request_id)))
     finally:
         database.dispose()
 
@@ -97,6 +109,9 @@ def test_kill_9_loses_no_logged_success(tmp_path: Path, database_url: str | None
     try:
         logged = _logged_request_ids(server)
         assert set(succeeded) <= logged, set(succeeded) - logged
+        billed = _billed_request_ids(server)
+        assert set(succeeded) <= set(billed), set(succeeded) - set(billed)
+        assert len(billed) == len(set(billed))  # each request's cost exactly once
     finally:
         server.stop()
     assert uuid.UUID(creds.project_id)

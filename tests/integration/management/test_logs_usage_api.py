@@ -160,7 +160,7 @@ def test_bad_log_queries_name_the_parameter(world: dict[str, Any], query: str, p
 @pytest.mark.parametrize(
     ("query", "param"),
     [
-        ("", "start_time"),
+        ("?end_time=5", "start_time"),
         ("?range=2d", "range"),
         ("?range=1d&start_time=5", "range"),
         ("?start_time=0&bucket_width=1m", "bucket_width"),

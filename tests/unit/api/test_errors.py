@@ -35,6 +35,7 @@ from zgpu.edge.errors import (
     NoCapacity,
 )
 from zgpu.nlm.errors import ContextLengthExceeded, NlmError, Overloaded, UnknownModel
+from zgpu.platform.billing import PaymentDeclined
 from zgpu.platform.errors import (
     Conflict,
     Forbidden,
@@ -80,6 +81,7 @@ PINNED: list[tuple[type[Exception], int, str, str | None]] = [
     (Forbidden, 403, "permission_error", None),
     (RateLimited, 429, "rate_limit_exceeded", None),
     (InsufficientQuota, 402, "insufficient_quota", "insufficient_quota"),
+    (PaymentDeclined, 402, "card_error", None),
 ]
 
 

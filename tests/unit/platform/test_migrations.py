@@ -26,6 +26,15 @@ TABLES = {
     "sessions",
     "admin_keys",
     "signin_attempts",
+    "node_enrollment_tokens",
+    "nodes",
+    "project_edge_policies",
+    "billing_prices",
+    "usage_charges",
+    "billing_ledger",
+    "billing_payment_methods",
+    "billing_charges",
+    "billing_auto_recharge",
 }
 
 

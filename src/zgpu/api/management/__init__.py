@@ -12,6 +12,7 @@ from zgpu.api.management import (
     routes_admin_keys,
     routes_api_keys,
     routes_auth,
+    routes_billing,
     routes_logs,
     routes_organizations,
     routes_projects,
@@ -31,4 +32,5 @@ def management_routers() -> list[APIRouter]:
         routes_admin_keys.router,
         routes_logs.router,
         routes_usage.router,
+        routes_billing.billing_router,
     ]

@@ -28,6 +28,7 @@ from zgpu.api.management.schemas import (
     unix_now,
 )
 from zgpu.platform.accounts import create_organization, list_user_organizations
+from zgpu.platform.billing import grant_welcome_credit
 from zgpu.platform.bootstrap import DEFAULT_PROJECT
 from zgpu.platform.errors import Unauthenticated
 from zgpu.platform.projects import create_project
@@ -102,6 +103,7 @@ async def signup(
         org_name = body.organization_name or f"{user.name}'s organization"
         organization = create_organization(session, org_name, owner_id=user.id)
         create_project(session, organization.id, DEFAULT_PROJECT)
+        grant_welcome_credit(session, organization.id, gateway.welcome_credit_micro)
         new = start_session(session, user.id, gateway.session_policy)
         return _session_object(session, user, new.csrf_token, unix_now(new.expires_at)), new
 

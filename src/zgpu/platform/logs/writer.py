@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from zgpu.platform.billing.usage_costs import record_usage_costs
 from zgpu.platform.db.session import Database
 from zgpu.platform.errors import StorageError
 from zgpu.platform.logs.repository import RequestLogRepository
@@ -50,14 +52,27 @@ class RequestLogWriter:
     at shutdown (it writes everything already recorded). ``batches`` and ``entries`` count the
     transactions and rows committed so far. ``usage_rollups=False`` writes only the log rows
     (usage analytics then miss these requests): it exists to measure what rollups cost.
+    ``bill_usage=True`` also records each successful request's cost (billing's usage charges)
+    in the same transaction, then calls ``on_billed`` with the cost per organization, from the
+    writer's thread, after the commit (to trigger auto recharges).
     """
 
-    def __init__(self, db: Database, max_batch: int = 256, *, usage_rollups: bool = True) -> None:
+    def __init__(
+        self,
+        db: Database,
+        max_batch: int = 256,
+        *,
+        usage_rollups: bool = True,
+        bill_usage: bool = False,
+        on_billed: Callable[[dict[uuid.UUID, int]], None] | None = None,
+    ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be >= 1")
         self._db = db
         self._max_batch = max_batch
         self._usage_rollups = usage_rollups
+        self._bill_usage = bill_usage
+        self._on_billed = on_billed
         self._queue: asyncio.Queue[_Pending | object] | None = None
         self._task: asyncio.Task[None] | None = None
         self._accepting = False
@@ -156,11 +171,17 @@ class RequestLogWriter:
         return results
 
     def _insert(self, entries: Sequence[RequestLogEntry]) -> None:
+        billed: dict[uuid.UUID, int] = {}
         with self._db.session() as session:
             RequestLogRepository(session).insert_many(entries)
             if self._usage_rollups:
                 record_usage(session, entries)
+            if self._bill_usage:
+                # The cost is durable exactly when the log row is: one commit for both.
+                billed = record_usage_costs(session, entries)
         self.batches += 1
+        if billed and self._on_billed is not None:
+            self._on_billed(billed)
 
 
 def _storage_error(exc: BaseException) -> StorageError:

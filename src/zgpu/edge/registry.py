@@ -1,0 +1,319 @@
+"""The gateway's in-memory view of the edge fleet, fed by announces and heartbeats.
+
+Health without flapping. A node whose last heartbeat is older than ``missed_limit`` intervals
+is out of the pool (the router checks the age itself, so no sweep is needed to stop routing to
+it). Once out, it comes back only after ``rejoin_after`` consecutive heartbeats, each arriving
+within ``1.5`` intervals of the previous one. A node silent for ``identity_ttl_s`` is
+forgotten entirely and must announce again.
+
+Identity. Announces are untrusted claims about hardware and position; who owns a node and
+whether it may serve comes from the platform's node records, given to :meth:`set_identity` /
+:meth:`replace_identities`. With ``require_identity`` (the default), announces from nodes
+without an identity are ignored.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from zgpu.edge.geo import GeoPoint, region_of
+from zgpu.edge.messages import ModelStats, NodeAnnounce, NodeHeartbeat
+from zgpu.edge.spatial import GridIndex
+
+MIN_SAMPLES = 3
+"""Heartbeat statistics with fewer samples than this are ignored in favour of estimates."""
+
+REFERENCE_CORES = 4
+"""Core count at which a model's baseline per-token time applies."""
+
+
+def core_scale(cores: int) -> float:
+    """How a node's per-token time compares with a ``REFERENCE_CORES`` machine: the square
+    root of the core ratio (batching gains less than linearly), never below a quarter."""
+    return max(0.25, math.sqrt(REFERENCE_CORES / max(1, cores)))
+
+
+def quantize_down(value: float) -> float:
+    """``value`` rounded down to a step of 2^(1/8) (about 9%), so small changes keep it."""
+    if value <= 0:
+        return 0.0
+    return float(2.0 ** (math.floor(math.log2(value) * 8) / 8))
+
+
+class NodeStatus(StrEnum):
+    """Whether the platform lets a node serve (mirrors the node record's status)."""
+
+    ACTIVE = "active"
+    QUARANTINED = "quarantined"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeIdentity:
+    """What the platform knows of a node: its owner and whether it may serve."""
+
+    node_id: str
+    organization_id: uuid.UUID | None
+    status: NodeStatus = NodeStatus.ACTIVE
+    reputation: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryConfig:
+    """Heartbeat timing: ``interval_s`` between heartbeats, out after ``missed_limit`` missed,
+    back after ``rejoin_after`` healthy ones, forgotten after ``identity_ttl_s`` of silence."""
+
+    interval_s: float = 1.0
+    missed_limit: int = 3
+    rejoin_after: int = 3
+    identity_ttl_s: float = 60.0
+    require_identity: bool = True
+    cell_deg: float = 4.0
+    estimate_ms_per_token: float = 0.2
+    """Per-token time assumed for a node that has not measured itself yet (before
+    :func:`core_scale`); the router never estimates a node faster than this."""
+
+    @property
+    def dead_after_s(self) -> float:
+        """Heartbeat age beyond which a node is out of the pool."""
+        return self.interval_s * self.missed_limit
+
+
+@dataclass(slots=True)
+class NodeState:
+    """One node as the registry sees it; the router reads these fields directly."""
+
+    node_id: str
+    organization_id: uuid.UUID | None
+    status: NodeStatus
+    reputation: float
+    lat: float
+    lon: float
+    region: str
+    cores: int
+    memory_mb: int
+    concurrency: int
+    models_cached: frozenset[str]
+    can_fetch: bool
+    announced_at: float
+    last_heartbeat: float = float("-inf")
+    heartbeat_seq: int = -1
+    in_flight: int = 0
+    queue_depth: int = 0
+    draining: bool = False
+    in_pool: bool = False
+    healthy_streak: int = 0
+    dispatched: int = 0
+    speed_key: float = 0.0
+    """A lower bound of the node's per-token time for any model (its cell is sorted by it)."""
+    stats: dict[str, ModelStats] = field(default_factory=dict)
+
+    @property
+    def position(self) -> GeoPoint:
+        """Where the node said it is."""
+        return GeoPoint(self.lat, self.lon)
+
+    @property
+    def load(self) -> int:
+        """Requests the node holds: the larger of its last report and what this gateway has
+        sent it since (which the next heartbeat will include)."""
+        return max(self.in_flight, self.dispatched)
+
+
+class NodeRegistry:
+    """Live nodes by id, spatially indexed. Single event loop; methods never block."""
+
+    def __init__(
+        self, config: RegistryConfig | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.config = config if config is not None else RegistryConfig()
+        self._clock = clock
+        self._nodes: dict[str, NodeState] = {}
+        self._identities: dict[str, NodeIdentity] = {}
+        self.index: GridIndex[NodeState] = GridIndex(self.config.cell_deg)
+        self._min_ms_per_token = math.inf
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __iter__(self) -> Iterator[NodeState]:
+        return iter(list(self._nodes.values()))
+
+    def get(self, node_id: str) -> NodeState | None:
+        """The node with this id, or ``None``."""
+        return self._nodes.get(node_id)
+
+    def now(self) -> float:
+        """The registry's clock (monotonic seconds)."""
+        return self._clock()
+
+    @property
+    def min_ms_per_token(self) -> float:
+        """At most every node's ``speed_key`` (the router's pruning bound); 0 when empty."""
+        return self._min_ms_per_token if self._nodes else 0.0
+
+    def set_identity(self, identity: NodeIdentity) -> None:
+        """Record (or update) what the platform says about a node; applies at once (a revoked
+        node is dropped from the view and its announces are ignored from now on)."""
+        self._identities[identity.node_id] = identity
+        if identity.status is NodeStatus.REVOKED:
+            self.forget(identity.node_id)
+            return
+        node = self._nodes.get(identity.node_id)
+        if node is not None:
+            node.organization_id = identity.organization_id
+            node.status = identity.status
+            node.reputation = identity.reputation
+
+    def replace_identities(self, identities: Iterable[NodeIdentity]) -> None:
+        """Replace every identity; nodes left without one are dropped when required."""
+        self._identities = {identity.node_id: identity for identity in identities}
+        for node_id in list(self._nodes):
+            identity = self._identities.get(node_id)
+            if identity is None:
+                if self.config.require_identity:
+                    self.forget(node_id)
+                continue
+            self.set_identity(identity)
+
+    def identity(self, node_id: str) -> NodeIdentity | None:
+        """The platform's record of ``node_id``, if known."""
+        return self._identities.get(node_id)
+
+    def apply_announce(self, announce: NodeAnnounce) -> NodeState | None:
+        """Add or update a node from its announce; ``None`` if it has no identity (ignored)
+        or is revoked. Load and health are kept across re-announces."""
+        identity = self._identities.get(announce.node_id)
+        if identity is None and self.config.require_identity:
+            return None
+        if identity is not None and identity.status is NodeStatus.REVOKED:
+            self.forget(announce.node_id)
+            return None
+        region = announce.region or region_of(GeoPoint(announce.lat, announce.lon))
+        node = self._nodes.get(announce.node_id)
+        if node is None:
+            node = NodeState(
+                node_id=announce.node_id,
+                organization_id=identity.organization_id if identity else None,
+                status=identity.status if identity else NodeStatus.ACTIVE,
+                reputation=identity.reputation if identity else 1.0,
+                lat=announce.lat,
+                lon=announce.lon,
+                region=region,
+                cores=announce.hardware.cores,
+                memory_mb=announce.hardware.memory_mb,
+                concurrency=announce.concurrency,
+                models_cached=frozenset(announce.models_cached),
+                can_fetch=announce.can_fetch,
+                announced_at=self._clock(),
+            )
+            self._nodes[node.node_id] = node
+        else:
+            node.lat, node.lon, node.region = announce.lat, announce.lon, region
+            node.cores = announce.hardware.cores
+            node.memory_mb = announce.hardware.memory_mb
+            node.concurrency = announce.concurrency
+            node.models_cached = frozenset(announce.models_cached)
+            node.can_fetch = announce.can_fetch
+            node.announced_at = self._clock()
+        self._reindex(node)
+        return node
+
+    def _reindex(self, node: NodeState) -> None:
+        measured = [
+            s.ms_per_token
+            for s in node.stats.values()
+            if s.samples >= MIN_SAMPLES and s.ms_per_token > 0
+        ]
+        raw = (
+            min(measured)
+            if measured
+            else self.config.estimate_ms_per_token * core_scale(node.cores)
+        )
+        node.speed_key = quantize_down(raw)
+        self._min_ms_per_token = min(self._min_ms_per_token, node.speed_key)
+        self.index.put(node.node_id, node.lat, node.lon, node, node.speed_key)
+
+    def apply_heartbeat(self, heartbeat: NodeHeartbeat) -> NodeState | None:
+        """Update a node's load and health; ``None`` for a node that has not announced."""
+        node = self._nodes.get(heartbeat.node_id)
+        if node is None:
+            return None
+        now = self._clock()
+        config = self.config
+        gap = now - node.last_heartbeat
+        restarted = heartbeat.seq < node.heartbeat_seq
+        if gap > config.dead_after_s and node.in_pool:
+            node.in_pool = False
+            node.healthy_streak = 0
+        if gap <= 1.5 * config.interval_s and not restarted:
+            node.healthy_streak += 1
+        else:
+            node.healthy_streak = 1
+        if not node.in_pool:
+            first_join = node.heartbeat_seq < 0
+            node.in_pool = first_join or node.healthy_streak >= config.rejoin_after
+        node.last_heartbeat = now
+        node.heartbeat_seq = heartbeat.seq
+        node.in_flight = heartbeat.in_flight
+        node.queue_depth = heartbeat.queue_depth
+        node.concurrency = heartbeat.concurrency
+        node.draining = heartbeat.draining
+        node.dispatched = min(node.dispatched, heartbeat.in_flight)
+        if heartbeat.models_cached:
+            node.models_cached = frozenset(heartbeat.models_cached)
+        node.stats = {stats.model: stats for stats in heartbeat.stats}
+        self._reindex(node)
+        return node
+
+    def is_live(self, node: NodeState, now: float) -> bool:
+        """In the pool and heard from within the heartbeat bound."""
+        return node.in_pool and now - node.last_heartbeat <= self.config.dead_after_s
+
+    def note_dispatched(self, node_id: str) -> None:
+        """This gateway sent ``node_id`` a request (counted until :meth:`note_finished`)."""
+        node = self._nodes.get(node_id)
+        if node is not None:
+            node.dispatched += 1
+
+    def note_finished(self, node_id: str) -> None:
+        """A request sent with :meth:`note_dispatched` has finished (or failed)."""
+        node = self._nodes.get(node_id)
+        if node is not None and node.dispatched > 0:
+            node.dispatched -= 1
+
+    def mark_out(self, node_id: str) -> None:
+        """Take a node out of the pool now (it failed a request); it rejoins like any other."""
+        node = self._nodes.get(node_id)
+        if node is not None:
+            node.in_pool = False
+            node.healthy_streak = 0
+
+    def forget(self, node_id: str) -> None:
+        """Drop a node from the view (it must announce again)."""
+        if self._nodes.pop(node_id, None) is not None:
+            self.index.remove(node_id)
+
+    def sweep(self) -> list[str]:
+        """Housekeeping, about once per interval: drop nodes silent for ``identity_ttl_s``,
+        mark late ones out of the pool, recompute the pruning bound. Returns the dropped ids."""
+        now = self._clock()
+        dropped = []
+        lowest = math.inf
+        for node in list(self._nodes.values()):
+            silent = now - max(node.last_heartbeat, node.announced_at)
+            if silent > self.config.identity_ttl_s:
+                self.forget(node.node_id)
+                dropped.append(node.node_id)
+                continue
+            if node.in_pool and now - node.last_heartbeat > self.config.dead_after_s:
+                node.in_pool = False
+                node.healthy_streak = 0
+            lowest = min(lowest, node.speed_key)
+        self._min_ms_per_token = lowest
+        return dropped

@@ -1,0 +1,1 @@
+"""Payment providers: the ``PaymentProvider`` seam and the built-in test card processor."""

@@ -1,0 +1,58 @@
+"""Edge nodes: one-time enrollment tokens, node records and credentials, revocation,
+verification outcomes (reputation, quarantine) and each project's edge policy."""
+
+from zgpu.platform.nodes.models import EnrollmentToken, Node, ProjectEdgePolicy
+from zgpu.platform.nodes.schemas import (
+    CreatedToken,
+    EdgePolicy,
+    EnrolledNode,
+    NodeInfo,
+    NodeState,
+    NodeTrust,
+    ReputationRule,
+    TokenInfo,
+    TokenStatus,
+)
+from zgpu.platform.nodes.service import (
+    authenticate_node,
+    create_token,
+    enroll,
+    get_edge_policy,
+    get_node,
+    list_nodes,
+    list_tokens,
+    note_seen,
+    record_check,
+    reinstate_node,
+    revoke_node,
+    set_edge_policy,
+)
+from zgpu.platform.nodes.trust import NodeTrustStore
+
+__all__ = [
+    "CreatedToken",
+    "EdgePolicy",
+    "EnrolledNode",
+    "EnrollmentToken",
+    "Node",
+    "NodeInfo",
+    "NodeState",
+    "NodeTrust",
+    "NodeTrustStore",
+    "ProjectEdgePolicy",
+    "ReputationRule",
+    "TokenInfo",
+    "TokenStatus",
+    "authenticate_node",
+    "create_token",
+    "enroll",
+    "get_edge_policy",
+    "get_node",
+    "list_nodes",
+    "list_tokens",
+    "note_seen",
+    "record_check",
+    "reinstate_node",
+    "revoke_node",
+    "set_edge_policy",
+]
