@@ -3,6 +3,7 @@
 The data files are IAB Tech Lab's, licensed CC BY 3.0; see ``data/NOTICE.md``.
 """
 
+from zgpu.nlm.iab.descriptions import CategoryDescriptions, load_descriptions, parse_descriptions
 from zgpu.nlm.iab.errors import TaxonomyError, TaxonomyParseError
 from zgpu.nlm.iab.models import AudienceSegment, ContentCategory, Iab1Category, Iab1Mapping
 from zgpu.nlm.iab.parse import (
@@ -23,6 +24,7 @@ from zgpu.nlm.iab.taxonomies import (
 __all__ = [
     "AudienceSegment",
     "AudienceTaxonomy",
+    "CategoryDescriptions",
     "ContentCategory",
     "ContentTaxonomy",
     "Iab1Category",
@@ -32,9 +34,11 @@ __all__ = [
     "Taxonomies",
     "TaxonomyError",
     "TaxonomyParseError",
+    "load_descriptions",
     "load_taxonomies",
     "parse_audience_taxonomy",
     "parse_content_taxonomy",
+    "parse_descriptions",
     "parse_iab1_mapping",
     "parse_iab1_taxonomy",
 ]

@@ -7,9 +7,10 @@ import time. The tables are immutable after construction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
+from zgpu.nlm.iab.descriptions import CategoryDescriptions, load_descriptions
 from zgpu.nlm.iab.errors import TaxonomyError
 from zgpu.nlm.iab.models import AudienceSegment, ContentCategory, Iab1Category, Iab1Mapping
 from zgpu.nlm.iab.parse import (
@@ -131,13 +132,14 @@ class Iab1Crosswalk:
 
 @dataclass(frozen=True)
 class Taxonomies:
-    """Every IAB table the classifier uses."""
+    """Every IAB table the classifier uses, and our descriptions of the categories."""
 
     content_1_0: Iab1Taxonomy
     content_2_2: ContentTaxonomy
     content_3_1: ContentTaxonomy
     audience_1_1: AudienceTaxonomy
     crosswalk_1_0: Iab1Crosswalk
+    descriptions: CategoryDescriptions = field(default_factory=CategoryDescriptions)
 
 
 def _read(name: str) -> str:
@@ -145,10 +147,10 @@ def _read(name: str) -> str:
 
 
 def load_taxonomies() -> Taxonomies:
-    """Parse the shipped taxonomy files.
+    """Parse the shipped taxonomy and description files.
 
     Raises ``TaxonomyParseError`` if a file is malformed and ``TaxonomyError`` if the mapping
-    names a 1.0 code or a 2.2 id that does not exist.
+    names a 1.0 code or a 2.2 id that does not exist, or a description a category that does not.
     """
     content_1_0 = Iab1Taxonomy(parse_iab1_taxonomy(_read(CONTENT_1_0_FILE), CONTENT_1_0_FILE))
     content_2_2 = ContentTaxonomy(
@@ -166,10 +168,19 @@ def load_taxonomies() -> Taxonomies:
             raise TaxonomyError(f"mapping names unknown 1.0 code {mapping.code}")
         if mapping.content2_id is not None and mapping.content2_id not in content_2_2:
             raise TaxonomyError(f"mapping names unknown 2.2 id {mapping.content2_id}")
+    descriptions = load_descriptions()
+    for described, known, what in (
+        (descriptions.content_3_1, content_3_1, "Content 3.1"),
+        (descriptions.audience, audience, "Audience 1.1"),
+    ):
+        unknown = sorted(k for k in described if k not in known)
+        if unknown:
+            raise TaxonomyError(f"descriptions name unknown {what} ids {unknown[:5]}")
     return Taxonomies(
         content_1_0=content_1_0,
         content_2_2=content_2_2,
         content_3_1=content_3_1,
         audience_1_1=audience,
         crosswalk_1_0=Iab1Crosswalk(mappings),
+        descriptions=descriptions,
     )

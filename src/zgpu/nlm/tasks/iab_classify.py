@@ -2,33 +2,45 @@
 
 ``classify`` turns a text into the hosted "enriched" JSON shape (see ``iab_result``):
 
-1. HTML is stripped and the text cut to the encoder's window; the rest is one embedding ``d``.
-2. Every candidate label (``iab_labels``) has a precomputed embedding; a candidate's cosine is
-   ``cos(d, label)`` (minus ``DEMOGRAPHIC_PENALTY`` for demographic segments). Each list keeps
-   the best candidate and up to four more within ``SCORE_MARGIN`` of it (at least two), best
-   first.
+1. HTML is stripped and the text cut to ``IabConfig.window_tokens`` (the hosted window). The
+   first ``encoder.max_tokens`` are one chunk; when at least ``min_chunk_tokens`` remain, the
+   next ``encoder.max_tokens`` are a second (``chunks``). The document vector ``d`` is the
+   chunks' embeddings weighted by their token counts, L2-normalised.
+2. Every candidate category has views (``iab_labels``) whose embeddings are averaged once at
+   construction, so scoring a list is one matrix product. Its raw cosines become hierarchical
+   scores (``iab_hierarchy``), and those become calibrated probabilities of being the text's
+   category (``iab_calibration``). A list keeps its best candidate and up to
+   ``max_entries - 1`` more whose probability reaches ``threshold``; the reported ``score`` is
+   the probability.
 3. Content 1.0 codes come from the chosen 2.2 categories through the official 1.0 → 2.0
    mapping, read backwards (nearest mapped ancestor when a category has no row of its own; the
-   best-matching code when several map to it); each code takes its 2.2 category's score. When
-   that gives fewer than two codes, the best-matching 1.0 labels fill in.
-4. Keyphrases come from ``keywords.extract_keyphrases`` (about ten, as ``keywords``); ``topics``
-   merges the top keyphrases with the chosen 2.2 category names, ranked by their cosine to ``d``.
-5. ``user_intent`` is the best ``intent`` prototype.
+   best-matching 1.0 label when several codes map to it); each code takes its 2.2 category's
+   score. When no chosen category maps, the next 2.2 categories in rank order are tried.
+4. ``audience``: the Interest segment named like each chosen 3.1 category or, failing that,
+   like its nearest ancestor (Interest segments mirror the content tree), with that
+   category's score; when none matches, the Interest segments are scored like the content
+   lists.
+5. Keyphrases come from ``keywords.extract_keyphrases`` (about ten, as ``keywords``);
+   ``topics`` are the chosen 3.1 category names and the best keyphrases, one per meaning.
+6. ``user_intent`` is the best ``intent`` prototype.
 
-Cosines become scores with ``scoring.cosine_to_score``. The same text always gives the same
-result. ``classify`` does not fail on any string (empty, emoji, markup, other scripts).
+The same text always gives the same result. ``classify`` does not fail on any string (empty,
+emoji, markup, other scripts, very long).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from zgpu.nlm.iab import ContentCategory, Taxonomies
+from zgpu.nlm.iab import AudienceSegment, ContentCategory, Taxonomies
 from zgpu.nlm.tasks.errors import LabelEmbeddingsMismatch
+from zgpu.nlm.tasks.iab_calibration import CONTENT_CALIBRATION, Calibration
+from zgpu.nlm.tasks.iab_hierarchy import CategoryTree, HierarchyConfig
 from zgpu.nlm.tasks.iab_labels import LabelGroup, LabelIndex, build_label_index
 from zgpu.nlm.tasks.iab_result import (
     JsonObject,
@@ -40,21 +52,49 @@ from zgpu.nlm.tasks.iab_result import (
     topic_entry,
 )
 from zgpu.nlm.tasks.intent import choose_intent
-from zgpu.nlm.tasks.keywords import Keyphrase, extract_keyphrases
+from zgpu.nlm.tasks.keywords import Keyphrase, extract_keyphrases, singular
 from zgpu.nlm.tasks.plain_text import to_plain_text
 from zgpu.nlm.tasks.protocols import TextEncoder
-from zgpu.nlm.tasks.scoring import cosine_to_score
+from zgpu.nlm.tasks.scoring import DECIMALS, cosine_to_score
 
-MAX_ENTRIES = 5
-MIN_ENTRIES = 2
-SCORE_MARGIN = 0.08
 KEYWORD_COUNT = 10
-TOPIC_MARGIN = 0.15
-DEMOGRAPHIC_PENALTY = 0.10
-"""Subtracted from demographic segments' cosines: age or income rarely shows in a text's topic."""
+TOPIC_COUNT = 5
 
-T = TypeVar("T")
+C = TypeVar("C", ContentCategory, AudienceSegment)
 FloatArray = NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class IabConfig:
+    """How the classifier reads a text and turns scores into lists.
+
+    ``threshold`` is the calibrated probability a category beyond the first must reach to be
+    listed; lists hold 1 to ``max_entries`` entries. ``chunks`` (1 or 2) is how many encoder
+    windows of the text are embedded (see the module docstring).
+    """
+
+    hierarchy: HierarchyConfig = field(default_factory=HierarchyConfig)
+    calibration: Calibration = CONTENT_CALIBRATION
+    threshold: float = 0.05
+    max_entries: int = 5
+    chunks: int = 2
+    window_tokens: int = 400
+    min_chunk_tokens: int = 32
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.threshold <= 1.0 or self.max_entries < 1:
+            raise ValueError("need 0 <= threshold <= 1 and max_entries >= 1")
+        if self.chunks not in (1, 2) or self.window_tokens < 1 or self.min_chunk_tokens < 1:
+            raise ValueError("need chunks in (1, 2) and positive token counts")
+
+
+@dataclass(frozen=True)
+class RankedCategory(Generic[C]):
+    """A candidate with its hierarchical ``score`` and calibrated ``probability``."""
+
+    category: C
+    score: float
+    probability: float
 
 
 def iab_label_texts(taxonomies: Taxonomies) -> tuple[str, ...]:
@@ -62,29 +102,56 @@ def iab_label_texts(taxonomies: Taxonomies) -> tuple[str, ...]:
     return build_label_index(taxonomies).texts
 
 
-def _top(cosines: FloatArray, margin: float = SCORE_MARGIN) -> list[int]:
-    """Indices of the best ``MIN_ENTRIES``..``MAX_ENTRIES`` cosines, best first, ties by index."""
-    order = np.argsort(-cosines, kind="stable")[:MAX_ENTRIES]
-    if len(order) == 0:
-        return []
-    floor = float(cosines[order[0]]) - margin
-    kept = [int(i) for i in order if float(cosines[i]) >= floor]
-    return kept if len(kept) >= MIN_ENTRIES else [int(i) for i in order[:MIN_ENTRIES]]
+def _normalised(rows: NDArray[np.float32]) -> FloatArray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    out: FloatArray = (rows / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out
 
 
-def _overlaps(words: set[str], other: set[str]) -> bool:
-    return words <= other or other <= words
+class _Scorer(Generic[C]):
+    """One candidate list: its items, their tree and the slice of the label matrix."""
+
+    def __init__(self, group: LabelGroup[C], start: int) -> None:
+        self.items: tuple[C, ...] = group.items
+        self.span = slice(start, start + len(group.items))
+        self.tree = CategoryTree(
+            [c.unique_id for c in group.items], [c.parent_id for c in group.items]
+        )
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def rank(self, cosines: FloatArray, config: IabConfig, limit: int) -> list[RankedCategory[C]]:
+        scores = self.tree.combine(cosines[self.span], config.hierarchy)
+        probabilities = config.calibration.probabilities(scores)
+        order = np.argsort(-scores, kind="stable")[:limit]
+        return [
+            RankedCategory(self.items[i], float(scores[i]), float(probabilities[i])) for i in order
+        ]
+
+    def pick(self, cosines: FloatArray, config: IabConfig) -> list[RankedCategory[C]]:
+        ranked = self.rank(cosines, config, config.max_entries)
+        return ranked[:1] + [r for r in ranked[1:] if r.probability >= config.threshold]
+
+
+def _score(probability: float) -> float:
+    return round(min(1.0, max(0.0, probability)), DECIMALS)
 
 
 class IabClassifier:
     """Classifies texts into IAB taxonomies with a ``TextEncoder`` and cached label embeddings."""
 
     def __init__(
-        self, taxonomies: Taxonomies, encoder: TextEncoder, label_embeddings: FloatArray
+        self,
+        taxonomies: Taxonomies,
+        encoder: TextEncoder,
+        label_embeddings: FloatArray,
+        config: IabConfig | None = None,
     ) -> None:
         """Use ``build``; raises ``LabelEmbeddingsMismatch`` if the embeddings do not fit."""
         self._taxonomies = taxonomies
         self._encoder = encoder
+        self._config = config or IabConfig()
         self._index: LabelIndex = build_label_index(taxonomies)
         embeddings = np.ascontiguousarray(label_embeddings, dtype=np.float32)
         if embeddings.ndim != 2 or embeddings.shape[0] != len(self._index.texts):
@@ -96,7 +163,25 @@ class IabClassifier:
             raise LabelEmbeddingsMismatch("label embeddings contain NaN or infinity")
         embeddings.setflags(write=False)
         self._labels = embeddings
-        self._audience_bias = self._demographic_bias()
+        index = self._index
+        groups: list[LabelGroup[ContentCategory] | LabelGroup[AudienceSegment]] = [
+            index.content_3_1,
+            index.content_2_2,
+            index.audience,
+        ]
+        views = [v for g in groups for v in g.views] + [v for v in index.content_1_0.views]
+        rows = [embeddings[list(v)].mean(axis=0) for v in views]
+        rows += [embeddings[r] for r in index.intents]
+        matrix = _normalised(np.stack(rows)) if rows else np.zeros((0, embeddings.shape[1]))
+        matrix.setflags(write=False)
+        self._matrix: FloatArray = matrix.astype(np.float32)
+        self._content_3_1 = _Scorer(index.content_3_1, 0)
+        self._content_2_2 = _Scorer(index.content_2_2, self._content_3_1.span.stop)
+        self._audience = _Scorer(index.audience, self._content_2_2.span.stop)
+        start = self._audience.span.stop
+        self._iab1_span = slice(start, start + len(index.content_1_0.items))
+        self._interests = {s.tiers[1:]: s for s in index.audience.items}
+        self._intent_span = slice(self._iab1_span.stop, len(rows))
 
     @classmethod
     def build(
@@ -104,16 +189,27 @@ class IabClassifier:
         taxonomies: Taxonomies,
         encoder: TextEncoder,
         label_embeddings: FloatArray | None = None,
+        config: IabConfig | None = None,
     ) -> IabClassifier:
         """A classifier over ``taxonomies``.
 
         ``label_embeddings`` are ``encoder.embed(iab_label_texts(taxonomies))``, typically a
         cached artifact; when ``None`` they are computed here (a few thousand short texts).
-        Raises ``LabelEmbeddingsMismatch`` when given embeddings of the wrong shape.
+        ``config`` defaults to ``IabConfig()``. Raises ``LabelEmbeddingsMismatch`` when given
+        embeddings of the wrong shape.
         """
         if label_embeddings is None:
             label_embeddings = encoder.embed(iab_label_texts(taxonomies))
-        return cls(taxonomies, encoder, label_embeddings)
+        return cls(taxonomies, encoder, label_embeddings, config)
+
+    def with_config(self, config: IabConfig) -> IabClassifier:
+        """The same classifier (same label embeddings) with another ``config``."""
+        return IabClassifier(self._taxonomies, self._encoder, self._labels, config)
+
+    @property
+    def config(self) -> IabConfig:
+        """The configuration in use."""
+        return self._config
 
     def label_texts(self) -> tuple[str, ...]:
         """The label texts, row for row with ``label_embeddings``."""
@@ -124,35 +220,64 @@ class IabClassifier:
         """The label embeddings in use (read-only), to cache as an artifact."""
         return self._labels
 
-    def _scores(self, group: LabelGroup[T], document: FloatArray) -> FloatArray:
-        return (self._labels[list(group.rows)] @ document).astype(np.float32)
+    def prepare(self, text: str) -> str:
+        """``text`` as the classifier reads it: plain text cut to ``window_tokens``."""
+        plain, _ = self._encoder.truncate(to_plain_text(text), self._config.window_tokens)
+        return plain
 
-    def _demographic_bias(self) -> FloatArray:
-        items = self._index.audience.items
-        return np.array(
-            [-DEMOGRAPHIC_PENALTY if s.tiers[0] == "Demographic" else 0.0 for s in items],
-            dtype=np.float32,
-        )
+    def embed_document(self, text: str) -> FloatArray:
+        """The document vector of ``text`` (already ``prepare``d; see the module docstring)."""
+        first, first_tokens = self._encoder.truncate(text, self._encoder.max_tokens)
+        chunks, weights = [first], [max(first_tokens, 1)]
+        if self._config.chunks > 1:
+            second, tokens = self._encoder.truncate(text[len(first) :], self._encoder.max_tokens)
+            if tokens >= self._config.min_chunk_tokens:
+                chunks.append(second)
+                weights.append(tokens)
+        embeddings = self._encoder.embed(chunks)
+        vector = np.asarray(weights, dtype=np.float32) @ embeddings
+        norm = float(np.linalg.norm(vector))
+        out: FloatArray = (vector / norm if norm > 0 else embeddings[0]).astype(np.float32)
+        return out
+
+    def cosines(self, document: FloatArray) -> FloatArray:
+        """Cosines of a document vector to every label row (one matrix product)."""
+        out: FloatArray = (self._matrix @ document).astype(np.float32)
+        return out
+
+    def rank_content_3_1(
+        self, document: FloatArray, limit: int = 5
+    ) -> list[RankedCategory[ContentCategory]]:
+        """The ``limit`` best Content 3.1 categories for a document vector, best first."""
+        return self._content_3_1.rank(self.cosines(document), self._config, limit)
 
     def classify(self, text: str) -> JsonObject:
         """The classification of ``text`` as a JSON-ready dict (see the module docstring)."""
-        plain, _ = self._encoder.truncate(to_plain_text(text), self._encoder.max_tokens)
-        document = self._encoder.embed([plain])[0]
-        content_2_2 = self._pick(self._index.content_2_2, document)
-        content_3_1 = self._pick(self._index.content_3_1, document)
-        audience = self._pick(self._index.audience, document, self._audience_bias)
+        return self.classify_scored(text)[0]
+
+    def classify_scored(self, text: str) -> tuple[JsonObject, float]:
+        """``classify(text)`` and the calibrated probability (in [0, 1]) of its top 3.1 category.
+
+        The probability estimates how often the first ``iab_3_1`` entry is the text's exact
+        category; a cascade can use it to decide whether a cheaper first stage's answer stands.
+        """
+        plain = self.prepare(text)
+        document = self.embed_document(plain)
+        cosines = self.cosines(document)
+        config = self._config
+        content_3_1 = self._content_3_1.pick(cosines, config)
+        content_2_2 = self._content_2_2.pick(cosines, config)
+        audience = self._interests_of(content_3_1) or self._audience.pick(cosines, config)
         keyphrases = extract_keyphrases(plain, document, self._encoder, KEYWORD_COUNT)
-        topics = self._topics(keyphrases, content_2_2)
+        topics = _topics(keyphrases, content_3_1)
         keywords = [k.text for k in keyphrases] or [t["name"] for t in topics]
-        prototype, similarity = choose_intent(
-            plain, document, self._labels[list(self._index.intents)]
-        )
-        return {
-            "audience": [audience_entry(s, score) for s, score, _ in audience],
+        prototype, similarity = choose_intent(plain, cosines[self._intent_span])
+        result: JsonObject = {
+            "audience": [audience_entry(r.category, _score(r.probability)) for r in audience],
             "content": {
-                "iab_1_0": self._iab_1_0(content_2_2, document),
-                "iab_2_2": [content_entry(c, score) for c, score, _ in content_2_2],
-                "iab_3_1": [content_entry(c, score) for c, score, _ in content_3_1],
+                "iab_1_0": self._iab_1_0(content_2_2, cosines),
+                "iab_2_2": [content_entry(r.category, _score(r.probability)) for r in content_2_2],
+                "iab_3_1": [content_entry(r.category, _score(r.probability)) for r in content_3_1],
             },
             "topics": topics,
             "keywords": keywords,
@@ -160,60 +285,78 @@ class IabClassifier:
                 prototype.name, prototype.category.value, cosine_to_score(similarity)
             ),
         }
-
-    def _pick(
-        self, group: LabelGroup[T], document: FloatArray, bias: FloatArray | None = None
-    ) -> list[tuple[T, float, float]]:
-        """The chosen candidates of ``group``: (item, score, cosine), best first."""
-        cosines = self._scores(group, document)
-        if bias is not None:
-            cosines = cosines + bias
-        return [
-            (group.items[i], cosine_to_score(float(cosines[i])), float(cosines[i]))
-            for i in _top(cosines)
-        ]
+        return result, min(1.0, max(0.0, content_3_1[0].probability))
 
     def _iab_1_0(
-        self, chosen: Sequence[tuple[ContentCategory, float, float]], document: FloatArray
+        self, chosen: Sequence[RankedCategory[ContentCategory]], cosines: FloatArray
     ) -> list[JsonObject]:
         group = self._index.content_1_0
-        cosines = self._scores(group, document)
+        label_cosines = cosines[self._iab1_span]
         position = {c.code: i for i, c in enumerate(group.items)}
-        taxonomy, crosswalk = self._taxonomies.content_1_0, self._taxonomies.crosswalk_1_0
         entries: dict[str, JsonObject] = {}
-        for category, score, _ in chosen:
-            lineage = self._taxonomies.content_2_2.lineage(category.unique_id)
-            codes = [c for c in crosswalk.codes_for_lineage(lineage) if c in position]
-            if not codes:
-                continue
-            code = max(codes, key=lambda c: (float(cosines[position[c]]), -position[c]))
-            if code not in entries:
-                entries[code] = iab1_entry(taxonomy.get(code), score)
-        for i in _top(cosines):
-            if len(entries) >= MIN_ENTRIES:
-                break
-            code = group.items[i].code
-            if code not in entries:
-                entries[code] = iab1_entry(group.items[i], cosine_to_score(float(cosines[i])))
-        return by_score(list(entries.values())[:MAX_ENTRIES])
 
-    def _topics(
-        self,
-        keyphrases: Sequence[Keyphrase],
-        chosen: Sequence[tuple[ContentCategory, float, float]],
-    ) -> list[JsonObject]:
-        """Keyphrases and chosen 2.2 category names, one per meaning, best first."""
-        pool: list[tuple[str, float]] = [(k.text, k.cosine) for k in keyphrases[:MAX_ENTRIES]]
-        pool += [(c.name.lower(), cosine) for c, _, cosine in chosen]
-        pool.sort(key=lambda item: -item[1])
-        kept: list[tuple[str, float]] = []
-        for name, cosine in pool:
-            words = set(name.split())
-            if not words or any(_overlaps(words, set(other.split())) for other, _ in kept):
-                continue
-            if kept and cosine < kept[0][1] - TOPIC_MARGIN and len(kept) >= MIN_ENTRIES:
-                break
-            kept.append((name, cosine))
-            if len(kept) == MAX_ENTRIES:
-                break
-        return [topic_entry(name, cosine_to_score(cosine)) for name, cosine in kept]
+        def add(ranked: RankedCategory[ContentCategory]) -> bool:
+            codes = self._codes(ranked.category, position)
+            if codes:
+                code = max(codes, key=lambda c: (float(label_cosines[position[c]]), -position[c]))
+                category = self._taxonomies.content_1_0.get(code)
+                entries.setdefault(code, iab1_entry(category, _score(ranked.probability)))
+            return bool(codes)
+
+        for ranked in chosen:
+            add(ranked)
+        if not entries:
+            everything = self._content_2_2.rank(cosines, self._config, len(self._content_2_2))
+            next((r for r in everything if add(r)), None)
+        if not entries:
+            best = int(np.argmax(label_cosines))
+            item = group.items[best]
+            entries[item.code] = iab1_entry(item, cosine_to_score(float(label_cosines[best])))
+        return by_score(list(entries.values())[: self._config.max_entries])
+
+    def _interests_of(
+        self, chosen: Sequence[RankedCategory[ContentCategory]]
+    ) -> list[RankedCategory[AudienceSegment]]:
+        """The Interest segments of the chosen categories: each one's nearest namesake ancestor."""
+        found: dict[str, RankedCategory[AudienceSegment]] = {}
+        for ranked in chosen:
+            tiers = ranked.category.tiers
+            for depth in range(len(tiers), 0, -1):
+                segment = self._interests.get(tiers[:depth])
+                if segment is not None:
+                    found.setdefault(
+                        segment.unique_id,
+                        RankedCategory(segment, ranked.score, ranked.probability),
+                    )
+                    break
+        return list(found.values())
+
+    def _codes(self, category: ContentCategory, position: dict[str, int]) -> list[str]:
+        lineage = self._taxonomies.content_2_2.lineage(category.unique_id)
+        codes = self._taxonomies.crosswalk_1_0.codes_for_lineage(lineage)
+        return [c for c in codes if c in position]
+
+
+def _stems(phrase: str) -> set[str]:
+    return {singular(w) for w in phrase.lower().replace("&", " ").split()}
+
+
+def _overlaps(words: set[str], other: set[str]) -> bool:
+    return words <= other or other <= words
+
+
+def _topics(
+    keyphrases: Sequence[Keyphrase], chosen: Sequence[RankedCategory[ContentCategory]]
+) -> list[JsonObject]:
+    """The chosen 3.1 category names, then the best keyphrases, one per meaning, best first."""
+    pool: list[tuple[str, float]] = [(r.category.name, _score(r.probability)) for r in chosen]
+    pool += [(k.text, cosine_to_score(k.cosine)) for k in keyphrases]
+    kept: list[tuple[str, float]] = []
+    for name, score in pool:
+        words = _stems(name)
+        if not words or any(_overlaps(words, _stems(other)) for other, _ in kept):
+            continue
+        kept.append((name, score))
+        if len(kept) == TOPIC_COUNT:
+            break
+    return by_score([topic_entry(name, score) for name, score in kept])

@@ -1,11 +1,20 @@
 """The label texts the IAB classifier embeds, and which taxonomy node each one stands for.
 
-Label texts are tier paths, root first: ``"Technology & Computing > Consumer Electronics >
-Smartphones"`` (the name is appended when a file's tier columns end elsewhere). Audience
-interests drop their ``Interest`` root, so they share text (and an embedding) with the
-matching content categories; purchase-intent and demographic segments keep their root. The
-intent prototypes' descriptions come last. ``LabelIndex.texts`` lists every distinct text once,
-in a fixed order, so one ``(len(texts), dim)`` array of embeddings can be cached as an artifact.
+A category is represented by several *views*, each one text, whose embeddings the classifier
+averages (``LabelGroup.views`` lists each candidate's rows). A category with a description
+(``zgpu.nlm.iab.descriptions``) has three views:
+
+- the description itself;
+- ``"<name>: <description>"``;
+- ``"<tier path>: <description>"``, e.g. ``"Sports > Soccer: Association football: …"``.
+
+A category without one falls back to its tier path, root first (``"Technology & Computing >
+Consumer Electronics > Smartphones"``; the name is appended when a file's tier columns end
+elsewhere). Audience interests drop their ``Interest`` root and reuse the Content descriptions
+of their namesakes, so they share texts (and embeddings) with them. Content 1.0 codes are
+bare paths: they only break ties inside the official mapping. The intent prototypes'
+descriptions come last. ``LabelIndex.texts`` lists every distinct text once, in a fixed order,
+so one ``(len(texts), dim)`` array of embeddings can be cached as an artifact.
 
 Only categories a text can be *about* are candidates:
 
@@ -13,14 +22,16 @@ Only categories a text can be *about* are candidates:
   Language, Source Geo) nor the brand-safety roots (Sensitive Topics, Brand Suitability and
   Risk), whose ids are not numeric;
 - Content 3.1: every category;
-- Audience 1.1: every segment below the three roots except the ``*… Extension`` placeholders;
+- Audience 1.1: the segments of the ``Interest`` branch below its root (the ones we describe),
+  except the ``*… Extension`` placeholders; demographic and purchase-intent segments say who a
+  reader is or what they are about to buy, which a page's topic does not tell;
 - Content 1.0: every code except IAB24 (Uncategorized), IAB25 (Non-Standard Content) and IAB26
   (Illegal Content), which are used only through the official mapping.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -40,6 +51,7 @@ NON_TOPICAL_2_2_ROOTS = frozenset(
     }
 )
 EXCLUDED_1_0_ROOTS = frozenset({"IAB24", "IAB25", "IAB26"})
+INTEREST_ROOT = "Interest"
 
 T = TypeVar("T")
 
@@ -54,7 +66,7 @@ def content_label(category: ContentCategory) -> str:
 
 def audience_label(segment: AudienceSegment) -> str:
     """The tier path of a segment; ``Interest`` segments drop their root."""
-    path = segment.tiers[1:] if segment.tiers[0] == "Interest" else segment.tiers
+    path = segment.tiers[1:] if segment.tiers[0] == INTEREST_ROOT else segment.tiers
     return " > ".join(path)
 
 
@@ -63,12 +75,19 @@ def iab1_label(category: Iab1Category, parent: Iab1Category | None) -> str:
     return category.name if parent is None else f"{parent.name} > {category.name}"
 
 
+def described_views(name: str, path: str, description: str | None) -> tuple[str, ...]:
+    """The texts standing for one category (see the module docstring)."""
+    if not description:
+        return (path,)
+    return (description, f"{name}: {description}", f"{path}: {description}")
+
+
 @dataclass(frozen=True)
 class LabelGroup(Generic[T]):
-    """Candidates of one taxonomy and, row for row, the index of each one's label text."""
+    """Candidates of one taxonomy and, item for item, the rows of their views' label texts."""
 
     items: tuple[T, ...]
-    rows: tuple[int, ...]
+    views: tuple[tuple[int, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -90,8 +109,8 @@ class _Texts:
     def add(self, text: str) -> int:
         return self.rows.setdefault(text, len(self.rows))
 
-    def group(self, items: Sequence[T], texts: Sequence[str]) -> LabelGroup[T]:
-        return LabelGroup(tuple(items), tuple(self.add(t) for t in texts))
+    def group(self, items: Sequence[T], views: Sequence[Sequence[str]]) -> LabelGroup[T]:
+        return LabelGroup(tuple(items), tuple(tuple(self.add(t) for t in v) for v in views))
 
 
 def _topical_2_2(content: ContentTaxonomy) -> list[ContentCategory]:
@@ -104,24 +123,41 @@ def _topical_2_2(content: ContentTaxonomy) -> list[ContentCategory]:
     ]
 
 
+def _content_views(
+    categories: Sequence[ContentCategory], descriptions: Mapping[str, str]
+) -> list[tuple[str, ...]]:
+    return [
+        described_views(c.name, content_label(c), descriptions.get(c.unique_id)) for c in categories
+    ]
+
+
 def build_label_index(taxonomies: Taxonomies) -> LabelIndex:
     """The candidates and label texts of ``taxonomies``; deterministic for the same tables."""
     texts = _Texts()
+    described = taxonomies.descriptions
     content_2_2 = _topical_2_2(taxonomies.content_2_2)
-    group_2_2 = texts.group(content_2_2, [content_label(c) for c in content_2_2])
+    group_2_2 = texts.group(content_2_2, _content_views(content_2_2, described.content_2_2))
     content_3_1 = list(taxonomies.content_3_1)
-    group_3_1 = texts.group(content_3_1, [content_label(c) for c in content_3_1])
+    group_3_1 = texts.group(content_3_1, _content_views(content_3_1, described.content_3_1))
     segments = [
-        s for s in taxonomies.audience_1_1 if s.parent_id is not None and not s.name.startswith("*")
+        s
+        for s in taxonomies.audience_1_1
+        if s.parent_id is not None and s.tiers[0] == INTEREST_ROOT and not s.name.startswith("*")
     ]
-    group_audience = texts.group(segments, [audience_label(s) for s in segments])
+    group_audience = texts.group(
+        segments,
+        [
+            described_views(s.name, audience_label(s), described.audience.get(s.unique_id))
+            for s in segments
+        ],
+    )
     codes = [
         c for c in taxonomies.content_1_0 if (c.parent_code or c.code) not in EXCLUDED_1_0_ROOTS
     ]
     group_1_0 = texts.group(
         codes,
         [
-            iab1_label(c, taxonomies.content_1_0.get(c.parent_code) if c.parent_code else None)
+            (iab1_label(c, taxonomies.content_1_0.get(c.parent_code) if c.parent_code else None),)
             for c in codes
         ],
     )

@@ -6,10 +6,13 @@ prototype with the highest adjusted similarity:
 
     cosine(text, description) + cue bonus of its category (+ an informational prior for long text)
 
-Cue bonuses come from surface signals: "buy", "order", "coupon" (transactional); "best",
-"review", "vs", "price" (commercial); "near me", "directions", "opening hours" (local); "login",
-"official site", a domain or a well-known site name (navigational); a question word or a
-question mark (informational). Cues weigh less in long texts, where such words are incidental.
+Cue bonuses come from surface signals, following common search-intent labelling guidelines:
+purchase and action language, prices and deals ("buy", "order", "price", "coupon", "download")
+are transactional; reviews and comparisons ("review", "vs", "compare", "alternatives") are
+commercial investigation; proximity ("near me", "open now", "nearest") is local; a destination
+("login", "account", "official site", a domain, a subreddit or a well-known site name) is
+navigational; a question word, a question mark or "guide"/"tips" is informational. Cues weigh
+less in long texts, where such words are incidental.
 """
 
 from __future__ import annotations
@@ -76,28 +79,31 @@ INFORMATIONAL_PRIOR = 0.05
 _SITES = (
     "youtube|facebook|instagram|twitter|tiktok|linkedin|reddit|wikipedia|amazon|ebay|netflix|"
     "gmail|google|yahoo|bing|outlook|hotmail|spotify|pinterest|whatsapp|paypal|craigslist|"
-    "walmart|target|espn|cnn|bbc|imdb|github|zoom|hulu|twitch|etsy|airbnb|uber"
+    "walmart|target|espn|cnn|bbc|imdb|github|zoom|hulu|twitch|etsy|airbnb|uber|chase|steam|"
+    "canva|notion|duolingo|openai|tesla|irs|doordash|costco"
 )
 _CUES: dict[IntentCategory, re.Pattern[str]] = {
     _T: re.compile(
-        r"\b(buy|order|purchase|checkout|cart|coupons?|promo code|discount|deals?|for sale|"
-        r"shop|subscribe|download|install|sign up|book(ing)?|reserve|tickets?|free shipping)\b"
+        r"\b(buy|order|purchase|checkout|cart|coupons?|promo codes?|discount|deals?|for sale|"
+        r"shop|subscribe|subscription|download|install|sign up|book(ing)?|reserve|tickets?|"
+        r"free shipping|prices?|pricing|cost|cheap|cheapest|quote|restock|apply for|plans)\b"
     ),
     _C: re.compile(
-        r"\b(best|top \d+|reviews?|rated|ratings?|vs\.?|versus|compare|comparison|cheapest|"
-        r"affordable|prices?|pricing|cost|worth it|alternatives?|specs)\b"
+        r"\b(top \d+|reviews?|rated|ratings?|vs\.?|versus|compared?|comparison|worth it|"
+        r"alternatives?|specs|pros and cons)\b"
     ),
     _L: re.compile(
-        r"\b(near me|nearby|near|closest|directions|open now|opening hours|hours|address|"
-        r"in my area|map|locations?)\b"
+        r"\b(near me|nearby|near|nearest|closest|directions|open now|opening hours|hours|"
+        r"address|in my area|downtown|locations?)\b"
     ),
     _N: re.compile(
-        rf"\b(login|log in|sign in|website|official site|homepage|home page|www|{_SITES})\b"
-        r"|\.(com|org|net|io|co\.uk|gov)\b"
+        rf"\b(login|log in|sign in|website|official site|homepage|home page|www|account|"
+        rf"customer service|portal|docs|web player|{_SITES})\b"
+        r"|\.(com|org|net|io|co\.uk|gov)\b|\br/\w"
     ),
     _I: re.compile(
         r"^(what|how|why|when|who|where|which|is|are|can|does|do|should)\b|\?|"
-        r"\b(guide|tutorial|meaning|definition|history|explained|facts|ideas|tips)\b"
+        r"\b(guide|tutorial|meaning|definition|history|explained|facts|ideas|tips|examples)\b"
     ),
 }
 
@@ -116,16 +122,13 @@ def cue_bonus(text: str) -> dict[IntentCategory, float]:
     return bonus
 
 
-def choose_intent(
-    text: str, document: NDArray[np.float32], prototypes: NDArray[np.float32]
-) -> tuple[IntentPrototype, float]:
+def choose_intent(text: str, cosines: NDArray[np.float32]) -> tuple[IntentPrototype, float]:
     """The best prototype for ``text`` and its adjusted similarity.
 
-    ``document`` is the text's L2-normalised embedding and ``prototypes`` the embeddings of
-    ``PROTOTYPES``' descriptions, row for row. Ties go to the earlier prototype.
+    ``cosines`` are the cosines of the text's embedding to ``PROTOTYPES``' descriptions, row
+    for row. Ties go to the earlier prototype.
     """
     bonus = cue_bonus(text)
-    cosines = prototypes @ document
     adjusted = [float(c) + bonus[p.category] for c, p in zip(cosines, PROTOTYPES, strict=True)]
     best = int(np.argmax(np.array(adjusted)))
     return PROTOTYPES[best], adjusted[best]

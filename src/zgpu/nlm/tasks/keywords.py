@@ -1,18 +1,29 @@
-"""Keyphrase extraction in the manner of KeyBERT.
+"""Keyphrase extraction in the manner of KeyBERT, over noun-phrase-like candidates.
 
 Candidates are 1–3 word n-grams of the text that do not cross punctuation, do not start or end
-with a stopword (nor hold one inside, except "of", "and", "&") and contain no bare number. The
-most promising ``MAX_CANDIDATES`` (by frequency, length and first position) are embedded, scored
-by cosine to the document embedding, and picked with maximal marginal relevance so the list is
-not ten variants of one phrase. Runs of Chinese,
-Japanese or Korean characters, which have no spaces, are cut into two-character words first.
+with a stopword (nor hold one inside, except "and", "&"), contain no bare number (in digits or
+words) and look like noun phrases without a part-of-speech tagger:
+
+- a word right after a subject pronoun or modal ("we **refill**", "to **pair**", "will
+  **launch**") is taken for a verb and cannot start a candidate;
+- a word right before a determiner or possessive ("refill **half** the bottle", "models **pair**
+  a screen") is taken for a verb or modifier and cannot end one;
+- an adverb in "-ly" is never part of one, and a phrase of several words neither ends in "-ed"
+  or a common verb ("anchor tenants **include**") nor starts with such a verb.
+
+Singular and plural forms ("battery", "batteries") count as one candidate, reported in the form
+the text uses most. The most promising ``MAX_CANDIDATES`` (by frequency, length and first
+position) are embedded, scored by cosine to the document embedding, and picked with maximal
+marginal relevance so the list is not ten variants of one phrase. Runs of Chinese, Japanese or
+Korean characters, which have no spaces, are cut into two-character words first.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -21,10 +32,41 @@ from zgpu.nlm.tasks.protocols import TextEncoder
 from zgpu.nlm.tasks.scoring import mmr_select
 from zgpu.nlm.tasks.stopwords import STOPWORDS
 
-MAX_CANDIDATES = 64
-_JOINERS = frozenset({"of", "and", "&"})
+MAX_CANDIDATES = 40
 MAX_WORDS = 3
 DIVERSITY = 0.5
+_JOINERS = frozenset({"and", "&"})
+_VERBS = frozenset(
+    (
+        *("include", "includes", "offer", "offers", "spread", "spreads", "pair", "pairs"),
+        *("built", "build", "builds", "bought", "sold", "found", "left", "kept", "held"),
+        *("won", "lost", "began", "came", "went", "took", "gave", "felt", "paid", "met"),
+        *("sent", "spent", "brought", "grew", "rose", "chose", "wrote", "drove", "add"),
+        *("adds", "help", "helps", "allow", "allows", "provide", "provides", "require"),
+        *("requires", "different", "means", "remain", "remains", "become", "turn", "turns"),
+        *("including", "sit", "sits", "lose", "loses", "range", "ranges"),
+    )
+)
+_NUMBER_WORDS = frozenset(
+    (
+        *("zero", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"),
+        *("twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "hundred", "thousand"),
+        *("million", "billion", "dozen", "half", "seventeen", "eighteen", "sixty", "ninety"),
+    )
+)
+_BEFORE_VERB = frozenset(
+    (
+        *("to", "will", "would", "can", "could", "should", "may", "might", "must", "shall"),
+        *("i", "you", "we", "they", "he", "she", "it", "who", "not", "also", "then"),
+        *("don't", "doesn't", "didn't", "won't", "can't", "often", "never", "always"),
+    )
+)
+_BEFORE_OBJECT = frozenset(
+    (
+        *("a", "an", "the", "this", "these", "those", "its", "their", "his", "her", "our"),
+        *("your", "my", "some", "any", "each", "every"),
+    )
+)
 
 _CHUNK_BREAK = re.compile(r"[^\w\s'’&-]+|\s[-–—&]+\s|\s'|'\s|\n")
 _WORD = re.compile(r"\w[\w'’&-]*")
@@ -62,37 +104,71 @@ def _join(words: list[str]) -> str:
 
 
 def _usable(word: str) -> bool:
-    return not word.isdigit() and (len(word) > 1 or _CJK.match(word) is not None)
+    if word.isdigit() or word in _NUMBER_WORDS or (len(word) < 2 and _CJK.match(word) is None):
+        return False
+    return not (len(word) > 4 and word.endswith("ly"))
+
+
+def singular(word: str) -> str:
+    """A crude singular of an English word: "batteries" → "battery", "phones" → "phone"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+@dataclass
+class _Candidate:
+    count: int
+    first: int
+    size: int
+    forms: Counter[str] = field(default_factory=Counter)
+
+
+def _fits(words: list[str], start: int, size: int) -> bool:
+    gram = words[start : start + size]
+    if gram[0] in STOPWORDS or gram[-1] in STOPWORDS or not all(_usable(w) for w in gram):
+        return False
+    if any(w in STOPWORDS and w not in _JOINERS for w in gram[1:-1]):
+        return False
+    if size > 1 and (gram[-1] in _VERBS or gram[-1].endswith("ed") or gram[0] in _VERBS):
+        return False
+    if start > 0 and words[start - 1] in _BEFORE_VERB:
+        return False
+    end = start + size
+    return not (end < len(words) and words[end] in _BEFORE_OBJECT and size > 1)
 
 
 def candidate_phrases(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
     """Up to ``limit`` candidate phrases of ``text``, lowercased, in order of first occurrence."""
-    stats: dict[str, tuple[int, int, int]] = {}  # phrase -> (count, first position, words)
+    stats: dict[str, _Candidate] = {}
     position = 0
     for chunk in _CHUNK_BREAK.split(text):
         words = _words(chunk)
         for start in range(len(words)):
             for size in range(1, MAX_WORDS + 1):
-                gram = words[start : start + size]
-                if len(gram) < size:
+                if start + size > len(words):
                     break
-                if gram[0] in STOPWORDS or gram[-1] in STOPWORDS:
+                if not _fits(words, start, size):
                     continue
-                if any(w in STOPWORDS and w not in _JOINERS for w in gram[1:-1]):
-                    continue
-                if not all(_usable(w) for w in gram):
-                    continue
-                phrase = _join(gram)
-                count, first, _ = stats.get(phrase, (0, position + start, size))
-                stats[phrase] = (count + 1, first, size)
+                gram = words[start : start + size]
+                key = _join([*gram[:-1], singular(gram[-1])])
+                found = stats.setdefault(key, _Candidate(0, position + start, size))
+                found.count += 1
+                found.forms[_join(gram)] += 1
         position += len(words)
 
-    def promise(item: tuple[str, tuple[int, int, int]]) -> tuple[float, int]:
-        count, first, size = item[1]
-        return (-(count * (1.0 + 0.3 * (size - 1)) + 1.0 / (1.0 + first / 40.0)), first)
+    def promise(item: tuple[str, _Candidate]) -> tuple[float, int]:
+        found = item[1]
+        return (
+            -(found.count * (1.0 + 0.3 * (found.size - 1)) + 1.0 / (1.0 + found.first / 40)),
+            found.first,
+        )
 
     best = sorted(stats.items(), key=promise)[:limit]
-    return [phrase for phrase, _ in sorted(best, key=lambda item: item[1][1])]
+    best.sort(key=lambda item: item[1].first)
+    return [max(found.forms.items(), key=lambda f: (f[1], -len(f[0])))[0] for _, found in best]
 
 
 def extract_keyphrases(

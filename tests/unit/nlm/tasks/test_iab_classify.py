@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,6 +27,7 @@ EDGE_INPUTS = {
     "html": "<html><body><h1>Mortgage rates</h1><p>Rates rose to 7% this week.</p>"
     "<script>alert(1)</script></body></html>",
     "chinese": "巴黎是法国的首都，也是欧洲最大的城市之一。",
+    "french": "Le gouvernement a présenté jeudi un projet de loi sur les retraites.",
     "punctuation": "?!... --- ###",
     "long": ("Football clubs signed new players before the transfer deadline. " * 1600)[:100_000],
 }
@@ -144,3 +147,49 @@ def test_precomputed_label_embeddings(
     broken[0, 0] = np.nan
     with pytest.raises(LabelEmbeddingsMismatch):
         IabClassifier.build(taxonomies, text_encoder, broken)
+
+
+DEV_SET = Path(__file__).resolve().parents[4] / "bench" / "data" / "iab_dev.jsonl"
+
+
+def test_classify_scored_returns_the_top_category_probability(
+    iab_classifier: IabClassifier,
+) -> None:
+    result, confidence = iab_classifier.classify_scored(PHONE)
+    assert result == iab_classifier.classify(PHONE)
+    assert 0.0 <= confidence <= 1.0
+    assert round(confidence, 4) == result["content"]["iab_3_1"][0]["score"]
+    _vague, vague_confidence = iab_classifier.classify_scored("hello")
+    assert vague_confidence < confidence
+
+
+@pytest.mark.parametrize("text", [PHONE, "", "hello", EDGE_INPUTS["html"]])
+def test_a_threshold_of_one_keeps_exactly_one_entry(
+    iab_classifier: IabClassifier, taxonomies: Taxonomies, text: str
+) -> None:
+    strict = iab_classifier.with_config(replace(iab_classifier.config, threshold=1.0))
+    result = strict.classify(text)
+    check_result(result, taxonomies)
+    assert len(result["content"]["iab_3_1"]) == 1
+    assert len(result["content"]["iab_2_2"]) == 1
+    assert len(result["audience"]) >= 1
+
+
+def test_scores_follow_the_hierarchical_ranking(iab_classifier: IabClassifier) -> None:
+    document = iab_classifier.embed_document(iab_classifier.prepare(PHONE))
+    ranked = iab_classifier.rank_content_3_1(document, 50)
+    assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
+    probabilities = [r.probability for r in ranked]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert ranked[0].category.name == "Smartphones"
+
+
+def test_dev_pages_land_in_their_category(iab_classifier: IabClassifier) -> None:
+    pages = [json.loads(line) for line in DEV_SET.read_text(encoding="utf-8").splitlines()]
+    sample = pages[::27]  # 21 pages across the taxonomy
+    top5 = 0
+    for page in sample:
+        document = iab_classifier.embed_document(iab_classifier.prepare(page["text"]))
+        ranked = [r.category.unique_id for r in iab_classifier.rank_content_3_1(document, 5)]
+        top5 += page["id"].removeprefix("iab31-") in ranked
+    assert top5 >= 0.8 * len(sample)

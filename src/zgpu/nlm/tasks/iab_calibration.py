@@ -1,0 +1,98 @@
+"""Calibrated category scores: a score of 0.8 means the category is right about 8 times in 10.
+
+A candidate's probability of being the text's exact category is a logistic function of two
+features of its hierarchical score ``s`` within its list:
+
+    p = 1 / (1 + exp(-(score_weight * s + margin_weight * (s - best other s) + bias)))
+
+The margin is positive only for the list's leader (its lead over the runner-up) and negative
+for the others (their gap to the leader). With both weights non-negative, ``p`` rises with
+``s``, so probabilities keep the order of scores. The weights are fitted by logistic regression
+on the development set (``fit_calibration``; ``bench/quality_iab.py`` prints the fit and a
+reliability table).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The logistic map from (score, margin) to a probability; weights must be non-negative."""
+
+    score_weight: float
+    margin_weight: float
+    bias: float
+
+    def __post_init__(self) -> None:
+        if self.score_weight < 0 or self.margin_weight < 0:
+            raise ValueError("calibration weights must be non-negative (scores stay monotone)")
+        if not all(math.isfinite(v) for v in (self.score_weight, self.margin_weight, self.bias)):
+            raise ValueError("calibration parameters must be finite")
+
+    def probabilities(self, scores: FloatArray) -> NDArray[np.float64]:
+        """The probability of each candidate of one list, from its hierarchical ``scores``."""
+        features = calibration_features(scores)
+        logits = features @ np.array([self.score_weight, self.margin_weight]) + self.bias
+        probabilities: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(logits, -50.0, 50.0)))
+        return probabilities
+
+
+CONTENT_CALIBRATION = Calibration(score_weight=2.32, margin_weight=29.31, bias=-1.685)
+"""Fitted on the Content 3.1 development set (``bench/quality_iab.py --fit`` reproduces it)."""
+
+
+def calibration_features(scores: FloatArray) -> NDArray[np.float64]:
+    """``(len(scores), 2)``: each score and its margin over the best other score of the list."""
+    values = np.asarray(scores, dtype=np.float64)
+    if values.size == 0:
+        return np.zeros((0, 2))
+    if values.size == 1:
+        return np.stack([values, np.zeros(1)], axis=1)
+    order = np.argsort(-values, kind="stable")
+    best, second = values[order[0]], values[order[1]]
+    others = np.where(np.arange(values.size) == order[0], second, best)
+    return np.stack([values, values - others], axis=1)
+
+
+def fit_calibration(
+    features: Sequence[Sequence[float]] | NDArray[np.float64],
+    correct: Sequence[bool] | NDArray[np.bool_],
+    *,
+    ridge: float = 1e-3,
+    steps: int = 50,
+) -> Calibration:
+    """Logistic regression (Newton's method, a little ridge) of ``correct`` on ``features``.
+
+    ``features`` rows are ``calibration_features`` rows. Negative weights, which would break
+    monotonicity, are clipped to 0 and the bias refitted. Raises ``ValueError`` when the data
+    are empty or all of one class.
+    """
+    x = np.asarray(features, dtype=np.float64)
+    y = np.asarray(correct, dtype=np.float64)
+    if len(x) == 0 or y.min() == y.max():
+        raise ValueError("calibration needs both correct and incorrect examples")
+    design = np.hstack([x, np.ones((len(x), 1))])
+    weights = np.zeros(design.shape[1])
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ weights, -50, 50)))
+        gradient = design.T @ (p - y) + ridge * np.r_[weights[:-1], 0.0]
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + ridge * np.eye(len(weights))
+        weights -= np.linalg.solve(hessian, gradient)
+    if weights[0] < 0 or weights[1] < 0:
+        weights[:2] = np.maximum(weights[:2], 0.0)
+        logit_offset = design[:, :2] @ weights[:2]
+        bias = 0.0
+        for _ in range(steps):
+            p = 1.0 / (1.0 + np.exp(-np.clip(logit_offset + bias, -50, 50)))
+            bias -= float(np.sum(p - y)) / max(float(np.sum(p * (1 - p))), 1e-9)
+        weights[2] = bias
+    return Calibration(float(weights[0]), float(weights[1]), float(weights[2]))
