@@ -49,6 +49,27 @@ def _read_verified(path: Path, sha: str, what: str) -> bytes:
     return data
 
 
+def truncate_to_tokens(tokenizer: Tokenizer, text: str, max_tokens: int) -> tuple[str, int]:
+    """The longest prefix of ``text`` cut at a token boundary with at most ``max_tokens`` pieces.
+
+    ``tokenizer`` must not pad or truncate. Returns the kept text and its token count
+    (``text`` itself if it fits). Raises ``ValueError`` if ``max_tokens`` is negative.
+    """
+    if max_tokens < 0:
+        raise ValueError("max_tokens must not be negative")
+    encoding = tokenizer.encode(text, add_special_tokens=False)
+    if len(encoding.ids) <= max_tokens:
+        return text, len(encoding.ids)
+    keep = max_tokens
+    while keep > 0:
+        kept = text[: encoding.offsets[keep - 1][1]]
+        count = len(tokenizer.encode(kept, add_special_tokens=False).ids)
+        if count <= max_tokens:  # re-tokenizing a cut word can rarely add a piece
+            return kept, count
+        keep -= 1
+    return "", 0
+
+
 class Encoder:
     """Embeds texts into L2-normalised float32 vectors; safe to call from many threads."""
 
@@ -139,19 +160,7 @@ class Encoder:
         Returns the kept text and its token count (``text`` itself if it fits). Raises
         ``ValueError`` if ``max_tokens`` is negative.
         """
-        if max_tokens < 0:
-            raise ValueError("max_tokens must not be negative")
-        encoding = self._tokenizer.encode(text, add_special_tokens=False)
-        if len(encoding.ids) <= max_tokens:
-            return text, len(encoding.ids)
-        keep = max_tokens
-        while keep > 0:
-            kept = text[: encoding.offsets[keep - 1][1]]
-            count = self.count_tokens(kept)
-            if count <= max_tokens:  # re-tokenizing a cut word can rarely add a piece
-                return kept, count
-            keep -= 1
-        return "", 0
+        return truncate_to_tokens(self._tokenizer, text, max_tokens)
 
     def padded_length(self, tokens: int) -> int:
         """The sequence length (with ``[CLS]``/``[SEP]``) a text of ``tokens`` pieces runs at."""
@@ -169,18 +178,50 @@ class Encoder:
         """
         if isinstance(texts, str):
             raise TypeError("embed takes a sequence of texts, not a single string")
-        out = np.empty((len(texts), self._dim), dtype=np.float32)
+        return self.embed_pieces(self.encode(texts))
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Word-piece ids of each text (no ``[CLS]``/``[SEP]``), cut to ``max_tokens``."""
         if not texts:
-            return out
+            return []
         encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        pieces = [e.ids[: self._max_tokens] for e in encodings]
-        order = sorted(range(len(pieces)), key=lambda i: (len(pieces[i]), i))
-        for length, group in groupby(order, key=lambda i: self.padded_length(len(pieces[i]))):
+        return [list(e.ids[: self._max_tokens]) for e in encodings]
+
+    def embed_pieces(self, pieces: Sequence[Sequence[int]]) -> NDArray[np.float32]:
+        """Embed pre-tokenized texts (see ``encode``): float32 ``(len(pieces), dim)``.
+
+        Rows are sorted by length and run in batches of one padded length each (at most
+        ``batch_tokens`` padded tokens per run), so a row's bytes depend on its own ids
+        only. Ids beyond ``max_tokens`` are ignored. Raises ``InferenceError`` if ONNX
+        Runtime fails.
+        """
+        out = np.empty((len(pieces), self._dim), dtype=np.float32)
+        cut = [list(p[: self._max_tokens]) for p in pieces]
+        order = sorted(range(len(cut)), key=lambda i: (len(cut[i]), i))
+        for length, group in groupby(order, key=lambda i: self.padded_length(len(cut[i]))):
             rows = list(group)
             per_run = max(1, self._batch_tokens // length)
             for start in range(0, len(rows), per_run):
                 chunk = rows[start : start + per_run]
-                out[chunk] = self._run([pieces[i] for i in chunk], length)
+                out[chunk] = self._run([cut[i] for i in chunk], length)
+        return out
+
+    @property
+    def vocab_size(self) -> int:
+        """Number of word-piece ids the tokenizer knows (30,522 for MiniLM)."""
+        return int(self._tokenizer.get_vocab_size(with_added_tokens=True))
+
+    def embed_token_ids(self, ids: Sequence[int]) -> NDArray[np.float32]:
+        """Embed each word-piece id on its own, as ``[CLS] id [SEP]``: shape ``(len(ids), dim)``.
+
+        Used at build time to distil static token vectors; rows run at their exact length
+        (3), not a bucketed one. Raises ``InferenceError`` if ONNX Runtime fails.
+        """
+        out = np.empty((len(ids), self._dim), dtype=np.float32)
+        per_run = max(1, self._batch_tokens // 3)
+        for start in range(0, len(ids), per_run):
+            chunk = [[int(i)] for i in ids[start : start + per_run]]
+            out[start : start + len(chunk)] = self._run(chunk, 3)
         return out
 
     def _run(self, pieces: list[list[int]], length: int) -> NDArray[np.float32]:

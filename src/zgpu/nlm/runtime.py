@@ -1,68 +1,143 @@
 """Runs catalogue models on this machine: fit the input, run the task, count the output.
 
-A ``Runtime`` owns the encoder and the task heads. Model work happens on a dedicated thread pool
-so the event loop never blocks on ONNX Runtime; the pool's size bounds how many texts run at once.
+A ``Runtime`` owns two embedding stages and the task heads:
+
+- the **static stage** (``zgpu.nlm.static``): token vectors distilled from the int8 encoder, a
+  text embedded in microseconds;
+- the **full stage**: the int8 encoder behind a dynamic batcher (``zgpu.nlm.batcher``), so
+  concurrent requests share ONNX Runtime runs, with an LRU of rows by text in front of it.
+
+IAB classification is a cascade: the static classifier answers when the calibrated probability
+of its top Content 3.1 category reaches ``RuntimeConfig.cascade_threshold``; otherwise the full
+classifier answers. Summaries embed sentences with ``RuntimeConfig.summary_stage``.
+
+Task code runs on a thread pool so the event loop never blocks; at most ``max_pending``
+requests are admitted at once, beyond that ``run`` raises ``Overloaded``. Every output is a
+deterministic function of the input: each stage's embedding of a text is the same bytes alone
+or in any batch, so the cascade's choice is too.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
+from tokenizers import Tokenizer
 
 from zgpu.nlm.artifacts import ArtifactStore, sha256_bytes
+from zgpu.nlm.batcher import BatcherConfig, BatcherThread
 from zgpu.nlm.build import EncoderArtifact, build_encoder
+from zgpu.nlm.embedding_cache import CachedEncoder
 from zgpu.nlm.encoder import Encoder
-from zgpu.nlm.iab import load_taxonomies
+from zgpu.nlm.errors import Overloaded
+from zgpu.nlm.iab import Taxonomies, load_taxonomies
 from zgpu.nlm.registry import ModelRegistry, Task
+from zgpu.nlm.static import StaticEncoder, StaticSettings, load_static_vectors
 from zgpu.nlm.tasks import iab_label_texts
+from zgpu.nlm.tasks.iab_calibration import Calibration
 from zgpu.nlm.tasks.iab_classify import IabClassifier
+from zgpu.nlm.tasks.iab_result import JsonObject
+from zgpu.nlm.tasks.protocols import TextEncoder
 from zgpu.nlm.tasks.summarize import summarize
 from zgpu.nlm.window import ContextWindow
 
 Progress = Callable[[str, float], None]
+FloatArray = NDArray[np.float32]
+
+LABEL_BATCH = 64
+
+STATIC_CALIBRATION = Calibration(score_weight=4.95, margin_weight=29.19, bias=-3.85)
+"""The static stage's map from its top-3.1 score and margin to a probability of being right.
+
+Fitted on the first 200 pages of the IAB development set with ``bench/speed.py --fit-static``
+(static scores have their own scale, so the full encoder's calibration does not carry over).
+"""
+
+
+class Stage(StrEnum):
+    """Which embedding stage produced an answer."""
+
+    STATIC = "static"
+    FULL = "full"
 
 
 @dataclass(frozen=True)
 class TaskOutput:
-    """What a model produced, with the usage to bill: processed input and produced output."""
+    """What a model produced, with the usage to bill: processed input and produced output.
+
+    ``timings`` (seconds) says where the time went: ``queue`` and ``compute`` in the batcher,
+    ``total`` for the task; ``stage`` names the stage that answered.
+    """
 
     text: str
     input_tokens: int
     output_tokens: int
     truncated: bool
+    stage: str = ""
+    timings: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class RuntimeConfig:
-    """How much of the machine the runtime may use."""
+    """How much of the machine the runtime may use, and how it trades accuracy for speed."""
 
     model_dir: Path
-    intra_op_threads: int = 1
-    parallel_runs: int = 2
+    intra_op_threads: int = 2
+    parallel_runs: int = 16
+    """Task threads: requests whose task code runs at once (most wait on the batcher)."""
+    max_pending: int = 256
+    """Requests admitted at once; one more raises ``Overloaded``."""
+    batcher: BatcherConfig = field(default_factory=BatcherConfig)
+    static: StaticSettings = field(default_factory=StaticSettings)
+    cascade_threshold: float = 0.6
+    """The static IAB answer stands when its calibrated top-3.1 probability reaches this
+    (0: always static; above 1: always the full encoder)."""
+    full_chunks: int = 1
+    """Encoder windows the full IAB stage reads (1: title and lead, the first 256 tokens)."""
+    summary_stage: Stage = Stage.FULL
+    """Full by default: static sentence embeddings cost about 1.2 ROUGE points (and fall
+    below Lead-3 on ROUGE-2) for a 40x shorter summary time; see ``bench/speed.py``."""
+    sentence_cache: int = 8192
+    """Rows kept by text in front of the full stage (0 disables the cache)."""
+
+
+@dataclass(frozen=True)
+class _Stages:
+    artifact: EncoderArtifact
+    static: StaticEncoder
+    full: CachedEncoder
+    batcher: BatcherThread
+    static_classifier: IabClassifier
+    full_classifier: IabClassifier
 
 
 class Runtime:
-    """Executes models of a ``ModelRegistry`` with the local encoder."""
+    """Executes models of a ``ModelRegistry`` with the local stages (see the module docstring)."""
 
     def __init__(
         self,
         registry: ModelRegistry,
-        encoder: Encoder,
         window: ContextWindow,
-        classifier: IabClassifier,
-        parallel_runs: int,
+        stages: _Stages,
+        config: RuntimeConfig,
     ) -> None:
+        """Use ``load``."""
         self.registry = registry
         self.window = window
-        self._encoder = encoder
-        self._classifier = classifier
-        self._pool = ThreadPoolExecutor(max_workers=parallel_runs, thread_name_prefix="nlm")
+        self.config = config
+        self._stages = stages
+        self._pool = ThreadPoolExecutor(
+            max_workers=config.parallel_runs, thread_name_prefix="nlm-task"
+        )
+        self._pending = 0
 
     @classmethod
     def load(
@@ -70,64 +145,167 @@ class Runtime:
     ) -> Runtime:
         """Build (or reuse from the cache) every artifact and load the models.
 
-        The first start converts and quantizes the encoder and embeds the taxonomy labels;
-        later starts find both in ``config.model_dir`` by content hash.
+        The first start converts and quantizes the encoder, distils the static token table
+        (about a minute) and embeds the taxonomy labels in both stages; later starts find all
+        of it in ``config.model_dir`` by content hash. Raises ``ArtifactError`` if an artifact
+        cannot be built or read.
         """
         store = ArtifactStore(config.model_dir)
         artifact = build_encoder(store, progress=progress)
         encoder = Encoder.load(artifact, threads=config.intra_op_threads)
         window = ContextWindow.from_file(artifact.tokenizer_path)
-        classifier = _iab_classifier(store, artifact, encoder, progress)
-        return cls(registry, encoder, window, classifier, config.parallel_runs)
+        vectors = load_static_vectors(store, encoder, artifact.onnx_sha256, config.static, progress)
+        static = StaticEncoder(Tokenizer.from_file(str(artifact.tokenizer_path)), vectors)
+        taxonomies = load_taxonomies()
+        full_labels = _label_embeddings(
+            store, "iab-labels/" + artifact.onnx_sha256, encoder, taxonomies, progress
+        )
+        static_key = "iab-static-labels/" + sha256_bytes(vectors.tobytes())
+        static_labels = _label_embeddings(store, static_key, static, taxonomies, progress)
+        batcher = BatcherThread(encoder, config.batcher)
+        full = CachedEncoder(batcher.encoder, capacity=config.sentence_cache)
+        full_classifier = IabClassifier.build(taxonomies, full, full_labels, keyword_encoder=static)
+        full_classifier = full_classifier.with_config(
+            replace(full_classifier.config, chunks=config.full_chunks)
+        )
+        static_classifier = IabClassifier.build(taxonomies, static, static_labels)
+        static_classifier = static_classifier.with_config(
+            replace(static_classifier.config, calibration=STATIC_CALIBRATION, chunks=1)
+        )
+        stages = _Stages(artifact, static, full, batcher, static_classifier, full_classifier)
+        return cls(registry, window, stages, config)
+
+    @property
+    def encoder_artifact(self) -> EncoderArtifact:
+        """The int8 encoder artifact the full stage runs."""
+        return self._stages.artifact
+
+    @property
+    def static_encoder(self) -> StaticEncoder:
+        """The static stage."""
+        return self._stages.static
+
+    @property
+    def full_encoder(self) -> CachedEncoder:
+        """The full stage: the batched int8 encoder behind the row cache."""
+        return self._stages.full
+
+    @property
+    def static_classifier(self) -> IabClassifier:
+        """The IAB classifier of the static stage."""
+        return self._stages.static_classifier
+
+    @property
+    def full_classifier(self) -> IabClassifier:
+        """The IAB classifier of the full stage."""
+        return self._stages.full_classifier
+
+    @property
+    def batcher(self) -> BatcherThread:
+        """The full stage's batcher (its ``batcher.stats()`` feed metrics)."""
+        return self._stages.batcher
+
+    def with_config(self, config: RuntimeConfig) -> Runtime:
+        """A runtime sharing these loaded stages under another policy.
+
+        ``cascade_threshold``, ``summary_stage``, ``max_pending`` and ``parallel_runs`` take
+        effect; the other fields are fixed at ``load``. Close only the runtime that loaded.
+        """
+        return Runtime(self.registry, self.window, self._stages, config)
 
     def close(self) -> None:
-        """Stop the worker threads after the runs in progress."""
+        """Finish the runs in progress, then stop the task threads and the batcher."""
         self._pool.shutdown(wait=True)
+        self._stages.batcher.close()
 
     async def run(self, model_id: str, text: str, max_output_tokens: int | None) -> TaskOutput:
         """Run ``model_id`` on ``text``.
 
-        Raises ``UnknownModel`` and ``ContextLengthExceeded`` (for models that reject
-        over-length input); truncating models process only what fits their window.
+        Raises ``UnknownModel``; ``ContextLengthExceeded`` for models that reject over-length
+        input (truncating models process only what fits their window); ``Overloaded`` when
+        ``max_pending`` requests are already running or the batcher's queue is full.
         """
         spec = self.registry.get(model_id)
         fitted = self.window.fit(spec, text)
-        loop = asyncio.get_running_loop()
-        if spec.task is Task.SUMMARIZE:
-            result = await loop.run_in_executor(
-                self._pool, summarize, fitted.text, self._encoder, max_output_tokens
-            )
-        else:
-            labels = await loop.run_in_executor(self._pool, self._classifier.classify, fitted.text)
-            result = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
+        if self._pending >= self.config.max_pending:
+            raise Overloaded("the model runtime is at capacity; retry shortly", retry_after_s=1.0)
+        self._pending += 1
+        try:
+            loop = asyncio.get_running_loop()
+            if spec.task is Task.SUMMARIZE:
+                result, stage, timings = await loop.run_in_executor(
+                    self._pool, self._summarize, fitted.text, max_output_tokens
+                )
+            else:
+                result, stage, timings = await loop.run_in_executor(
+                    self._pool, self._classify, fitted.text
+                )
+        finally:
+            self._pending -= 1
         return TaskOutput(
             text=result,
             input_tokens=fitted.tokens,
             output_tokens=self.window.count(result),
             truncated=fitted.truncated,
+            stage=stage,
+            timings=timings,
         )
 
+    def classify(self, text: str) -> tuple[JsonObject, Stage]:
+        """The cascade, synchronously (for task threads and benchmarks): result and stage."""
+        result, confidence = self._stages.static_classifier.classify_scored(text)
+        if confidence >= self.config.cascade_threshold:
+            return result, Stage.STATIC
+        result, _ = self._stages.full_classifier.classify_scored(text)
+        return result, Stage.FULL
 
-LABEL_BATCH = 64
+    def summary_encoder(self) -> TextEncoder:
+        """The encoder summaries embed sentences with (``summary_stage``)."""
+        if self.config.summary_stage is Stage.STATIC:
+            return self._stages.static
+        return self._stages.full
+
+    def _timed(self) -> Callable[[float], dict[str, float]]:
+        blocking = self._stages.batcher.encoder
+        blocking.reset_timings()
+
+        def finish(started: float) -> dict[str, float]:
+            queue_s, compute_s = blocking.timings()
+            return {"queue": queue_s, "compute": compute_s, "total": time.perf_counter() - started}
+
+        return finish
+
+    def _classify(self, text: str) -> tuple[str, str, dict[str, float]]:
+        started, finish = time.perf_counter(), self._timed()
+        labels, stage = self.classify(text)
+        result = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
+        return result, stage.value, finish(started)
+
+    def _summarize(
+        self, text: str, max_output_tokens: int | None
+    ) -> tuple[str, str, dict[str, float]]:
+        started, finish = time.perf_counter(), self._timed()
+        result = summarize(text, self.summary_encoder(), max_output_tokens)
+        return result, self.config.summary_stage.value, finish(started)
 
 
-def _iab_classifier(
-    store: ArtifactStore, artifact: EncoderArtifact, encoder: Encoder, progress: Progress | None
-) -> IabClassifier:
-    """The IAB head, with label embeddings cached by (encoder hash, label texts hash)."""
-    taxonomies = load_taxonomies()
+def _label_embeddings(
+    store: ArtifactStore,
+    prefix: str,
+    encoder: TextEncoder,
+    taxonomies: Taxonomies,
+    progress: Progress | None,
+) -> FloatArray:
+    """The IAB label embeddings of one stage, cached by (stage identity, label texts)."""
     labels = iab_label_texts(taxonomies)
-    key = "iab-labels/" + sha256_bytes(
-        (artifact.onnx_sha256 + "\n" + "\n".join(labels)).encode("utf-8")
-    )
+    key = prefix + "/" + sha256_bytes("\n".join(labels).encode("utf-8"))
 
-    def embed_labels() -> np.ndarray:
+    def embed_labels() -> FloatArray:
         parts = []
         for start in range(0, len(labels), LABEL_BATCH):
             parts.append(encoder.embed(labels[start : start + LABEL_BATCH]))
             if progress is not None:
-                progress("embedding taxonomy labels", (start + LABEL_BATCH) / len(labels))
+                progress("embedding taxonomy labels", min(1.0, (start + LABEL_BATCH) / len(labels)))
         return np.concatenate(parts)
 
-    embeddings = store.cached_array(key, embed_labels)
-    return IabClassifier.build(taxonomies, encoder, label_embeddings=embeddings)
+    return store.cached_array(key, embed_labels)

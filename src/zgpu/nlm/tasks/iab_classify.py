@@ -147,10 +147,12 @@ class IabClassifier:
         encoder: TextEncoder,
         label_embeddings: FloatArray,
         config: IabConfig | None = None,
+        keyword_encoder: TextEncoder | None = None,
     ) -> None:
         """Use ``build``; raises ``LabelEmbeddingsMismatch`` if the embeddings do not fit."""
         self._taxonomies = taxonomies
         self._encoder = encoder
+        self._keyword_encoder = keyword_encoder if keyword_encoder is not None else encoder
         self._config = config or IabConfig()
         self._index: LabelIndex = build_label_index(taxonomies)
         embeddings = np.ascontiguousarray(label_embeddings, dtype=np.float32)
@@ -190,21 +192,26 @@ class IabClassifier:
         encoder: TextEncoder,
         label_embeddings: FloatArray | None = None,
         config: IabConfig | None = None,
+        keyword_encoder: TextEncoder | None = None,
     ) -> IabClassifier:
         """A classifier over ``taxonomies``.
 
         ``label_embeddings`` are ``encoder.embed(iab_label_texts(taxonomies))``, typically a
         cached artifact; when ``None`` they are computed here (a few thousand short texts).
-        ``config`` defaults to ``IabConfig()``. Raises ``LabelEmbeddingsMismatch`` when given
-        embeddings of the wrong shape.
+        ``config`` defaults to ``IabConfig()``. ``keyword_encoder`` ranks keyphrase candidates
+        (dozens per text, so a cheap static encoder there keeps the full path fast); it
+        defaults to ``encoder``. Raises ``LabelEmbeddingsMismatch`` when given embeddings of
+        the wrong shape.
         """
         if label_embeddings is None:
             label_embeddings = encoder.embed(iab_label_texts(taxonomies))
-        return cls(taxonomies, encoder, label_embeddings, config)
+        return cls(taxonomies, encoder, label_embeddings, config, keyword_encoder)
 
     def with_config(self, config: IabConfig) -> IabClassifier:
         """The same classifier (same label embeddings) with another ``config``."""
-        return IabClassifier(self._taxonomies, self._encoder, self._labels, config)
+        return IabClassifier(
+            self._taxonomies, self._encoder, self._labels, config, self._keyword_encoder
+        )
 
     @property
     def config(self) -> IabConfig:
@@ -268,7 +275,11 @@ class IabClassifier:
         content_3_1 = self._content_3_1.pick(cosines, config)
         content_2_2 = self._content_2_2.pick(cosines, config)
         audience = self._interests_of(content_3_1) or self._audience.pick(cosines, config)
-        keyphrases = extract_keyphrases(plain, document, self._encoder, KEYWORD_COUNT)
+        keyword_encoder = self._keyword_encoder
+        keyword_document = (
+            document if keyword_encoder is self._encoder else keyword_encoder.embed([plain])[0]
+        )
+        keyphrases = extract_keyphrases(plain, keyword_document, keyword_encoder, KEYWORD_COUNT)
         topics = _topics(keyphrases, content_3_1)
         keywords = [k.text for k in keyphrases] or [t["name"] for t in topics]
         prototype, similarity = choose_intent(plain, cosines[self._intent_span])
