@@ -48,7 +48,7 @@ from zgpu.nlm.tasks.intent import PROTOTYPES, choose_intent
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_FILE = ROOT / "bench" / "data" / "iab_dev.jsonl"
-DEFAULT_EVAL = Path("/work/shared/data/eval")
+DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval"
 DEFAULT_MODELS = ROOT / ".cache" / "test-artifacts"
 BBC_TO_IAB = {
     "business": "52",  # Business and Finance

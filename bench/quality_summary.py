@@ -3,7 +3,7 @@
 Usage: python bench/quality_summary.py [--data DIR] [--threads 2] [--limit N]
 
 Reads ``cnndm_dev_300.jsonl`` (idx, article, highlights) and ``bbc_news_summary_100.jsonl`` (id,
-category, article, summary) from ``DIR`` (default ``/work/shared/data/eval/summarization``, or
+category, article, summary) from ``DIR`` (default ``../shared/data/eval/summarization``, or
 ``$ZGPU_SUMMARY_EVAL_DIR``); the data is never copied into the repository. The CNN/DailyMail set
 is reported as its tuning part (the first ``TUNE_COUNT`` articles), its held-out part (the rest)
 and all of it; the BBC set as a whole.
@@ -39,7 +39,7 @@ from zgpu.nlm.tasks.sentences import split_sentences
 from zgpu.nlm.tasks.summarize import summarize
 from zgpu.nlm.tasks.summary_cleanup import clean_sentences
 
-DEFAULT_DATA = Path("/work/shared/data/eval/summarization")
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval" / "summarization"
 CNNDM_FILE = "cnndm_dev_300.jsonl"
 BBC_FILE = "bbc_news_summary_100.jsonl"
 TUNE_COUNT = 200

@@ -57,7 +57,9 @@ IAB = "zlm-v1-iab-classify-cloud"
 SUMMARY = "zlm-v1-summary-cloud"
 CALLERS = 32
 BENCH_VENV = ROOT / ".cache" / "bench-venv" / "bin" / "python"
-SUMMARY_EVAL = Path("/work/shared/data/eval/summarization/cnndm_dev_300.jsonl")
+SUMMARY_EVAL = (
+    Path(__file__).resolve().parents[2] / "shared/data/eval/summarization/cnndm_dev_300.jsonl"
+)
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 console = Console()
