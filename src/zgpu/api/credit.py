@@ -38,10 +38,6 @@ class CreditGate:
         if cached[1] is not None:
             raise cached[1]
 
-    def forget(self, organization_id: uuid.UUID) -> None:
-        """Drop the cached verdict, e.g. after credit was added through this gateway."""
-        self._verdicts.pop(organization_id, None)
-
     def _check(self, organization_id: uuid.UUID) -> InsufficientQuota | None:
         with self._database.session() as session:
             try:

@@ -23,6 +23,7 @@ from zgpu.api.ids import new_message_id, new_response_id
 from zgpu.api.schemas.responses import CreateResponseRequest, ResponseObject
 from zgpu.edge.messages import InferReply, InferRequest
 from zgpu.nlm.errors import ContextLengthExceeded, NlmError, Overloaded, UnknownModel
+from zgpu.platform.errors import InvalidKey, ProjectForbidden
 from zgpu.platform.keys import AuthenticatedKey
 from zgpu.platform.logs import RequestLogEntry
 
@@ -86,15 +87,16 @@ async def _dispatch(
     return reply
 
 
+# The model errors a worker reports by code, turned back into the exception it raised.
+_WORKER_ERRORS: dict[str, type[NlmError]] = {
+    error.code: error for error in (ContextLengthExceeded, UnknownModel, Overloaded)
+}
+
+
 def _reply_error(reply: InferReply) -> Exception:
     """Turn a worker's refusal back into the error the worker raised."""
     message = reply.error_message or "The model could not process this input."
-    known: dict[str, type[NlmError]] = {
-        "context_length_exceeded": ContextLengthExceeded,
-        "model_not_found": UnknownModel,
-        "overloaded": Overloaded,
-    }
-    error_type = known.get(reply.error_code or "")
+    error_type = _WORKER_ERRORS.get(reply.error_code or "")
     if error_type is None:
         return WorkerFailed(f"worker {reply.worker_id} failed: {reply.error_code}: {message}")
     return error_type(message, param=reply.error_param)
@@ -119,7 +121,7 @@ def _respond(trace: _Trace, body: CreateResponseRequest, reply: InferReply) -> J
 async def _record(gateway: Gateway, trace: _Trace, status: int, error_code: str | None) -> None:
     """Write the log row durably (group commit) and count the request in the metrics."""
     latency_s = time.perf_counter() - trace.started
-    known_model = trace.model if trace.model in gateway.registry.ids() else "unknown"
+    known_model = trace.model if trace.model in gateway.registry else "unknown"
     gateway.metrics.observe(known_model, status, latency_s, trace.input_tokens, trace.output_tokens)
     if trace.key is None:
         return
@@ -145,7 +147,8 @@ async def _record_failure(
     request: Request, gateway: Gateway, trace: _Trace, exc: Exception
 ) -> None:
     """Log a failed request to its project when the caller can be identified."""
-    if trace.key is None:
+    if trace.key is None and not isinstance(exc, InvalidKey | ProjectForbidden):
+        # Parsing failed before authentication: find the caller to log the 4xx to its project.
         try:
             trace.key = await authenticate(gateway.authenticator, request.headers)
         except Exception:

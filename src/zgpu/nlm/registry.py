@@ -91,6 +91,9 @@ class ModelRegistry:
                 f"The model '{model_id}' does not exist. Valid models: {valid}.", param="model"
             ) from None
 
+    def __contains__(self, model_id: object) -> bool:
+        return model_id in self._models
+
     def __iter__(self) -> Iterator[ModelSpec]:
         return iter(self._models.values())
 

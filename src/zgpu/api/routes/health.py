@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
 from zgpu.api.deps import GatewayDep
+from zgpu.platform.db import Database
 
 router = APIRouter(tags=["operations"])
 
@@ -20,7 +23,8 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", operation_id="ready", summary="Readiness")
 async def readyz(gateway: GatewayDep) -> JSONResponse:
     """Ready when the database answers and the fabric is connected; 503 otherwise."""
-    checks = {"database": _database_ok(gateway), "fabric": gateway.dispatcher.connected}
+    database_ok = await asyncio.to_thread(_database_ok, gateway.database)
+    checks = {"database": database_ok, "fabric": gateway.dispatcher.connected}
     ready = all(checks.values())
     return JSONResponse(
         {"status": "ready" if ready else "not_ready", "checks": checks},
@@ -28,9 +32,10 @@ async def readyz(gateway: GatewayDep) -> JSONResponse:
     )
 
 
-def _database_ok(gateway: GatewayDep) -> bool:
+def _database_ok(database: Database) -> bool:
+    """Blocking probe, run off the event loop so a slow database stalls no other request."""
     try:
-        with gateway.database.session() as session:
+        with database.session() as session:
             session.execute(text("SELECT 1"))
     except Exception:
         return False
