@@ -1,0 +1,5 @@
+import { PageHeader } from "../../components/PageHeader";
+
+export default function BillingPage() {
+  return <PageHeader title="BillingPage" subtitle="Being built." />;
+}

@@ -1,0 +1,5 @@
+import { PageHeader } from "../../components/PageHeader";
+
+export default function LogsPage() {
+  return <PageHeader title="LogsPage" subtitle="Being built." />;
+}
