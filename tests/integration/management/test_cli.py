@@ -76,3 +76,61 @@ def test_admin_key_from_the_environment(
     assert [p["name"] for p in listed] == ["Default project"]
     key = json.loads(_run("keys", "create", "--server", live.url, "--json"))
     assert key["project_id"] == listed[0]["id"]
+
+
+def test_logs_and_usage_remotely_match_the_traffic(
+    live: Live, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Requests through the real API, then ``zgpu logs`` and ``zgpu usage`` against the server:
+    every request listed once, filters applied by the server, totals equal to the log."""
+    owner, session = signup(live, "watcher", "Watched")
+    org = session["organizations"][0]["id"]
+    project = owner.request("GET", "/v1/organization/projects", org).json()["data"][0]["id"]
+    made = owner.request(
+        "POST", f"/v1/organization/projects/{project}/api_keys", org, {"name": "app"}
+    )
+    secret = made.json()["value"]
+    admin = owner.request("POST", "/v1/organization/admin_api_keys", org, {"name": "cli"})
+    monkeypatch.setenv("ZGPU_ADMIN_KEY", admin.json()["value"])
+
+    with live.client(headers={"x-api-key": secret}) as api:
+        unknown = [
+            api.post("/v1/responses", json={"model": "no-such-model", "input": "hi"})
+            for _ in range(3)
+        ]
+        bad_input = api.post("/v1/responses", json={"model": "zlm-v1-summary-cloud", "input": 5})
+    assert [r.status_code for r in [*unknown, bad_input]] == [400, 400, 400, 400]
+    request_ids = {r.headers["x-request-id"] for r in [*unknown, bad_input]}
+
+    rows = json.loads(_run("logs", "--server", live.url, "--project", project, "--json"))
+    assert {row["id"] for row in rows} == request_ids
+    only_unknown = json.loads(
+        _run(
+            "logs", "--server", live.url, "--project", project, "--model", "no-such-model", "--json"
+        )
+    )
+    assert {row["id"] for row in only_unknown} == {r.headers["x-request-id"] for r in unknown}
+    assert {row["error_code"] for row in only_unknown} == {"model_not_found"}
+    assert (
+        json.loads(
+            _run("logs", "--server", live.url, "--project", project, "--status", "5xx", "--json")
+        )
+        == []
+    )
+
+    export = tmp_path / "logs.csv"
+    _run("logs", "--server", live.url, "--project", project, "--status", "4xx",
+         "--export", "csv", "--output", str(export))  # fmt: skip
+    lines = export.read_text().strip().splitlines()
+    assert len(lines) == 1 + len(request_ids)  # header + one line per request
+
+    usage = json.loads(_run("usage", "--server", live.url, "--range", "1d", "--json"))
+    totals = usage["summary"]["totals"]
+    assert totals["num_model_requests"] == totals["errors"] == len(request_ids)
+    assert totals["latency_us_sum"] == sum(round(row["latency_ms"] * 1000) for row in rows)
+    per_bucket = [r["num_model_requests"] for b in usage["series"]["data"] for r in b["results"]]
+    assert sum(per_bucket) == len(request_ids)
+    chart = _run("usage", "--server", live.url, "--range", "7d")
+    assert "█" in chart or "▇" in chart, chart
+    assert secret not in chart
+    assert secret not in json.dumps(rows)
