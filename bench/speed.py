@@ -61,6 +61,7 @@ SUMMARY_EVAL = (
     Path(__file__).resolve().parents[2] / "shared/data/eval/summarization/cnndm_dev_300.jsonl"
 )
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+_INT8_MATMULS = ("MatMulInteger", "MatMulIntegerToFloat")
 
 console = Console()
 
@@ -130,12 +131,12 @@ def int8_peak(threads: int, size: int = 1024, repeats: int = 10) -> float:
 
 
 def encoder_int8_ops(onnx_path: Path, tokens: int) -> float:
-    """Int8 operations of one pass over ``tokens`` tokens: 2·K·N per token per MatMulInteger."""
+    """Int8 operations of one pass over ``tokens`` tokens: 2·K·N per token per int8 product."""
     model = onnx.load(str(onnx_path))
     shapes = {t.name: list(t.dims) for t in model.graph.initializer}
     per_token = 0
     for node in model.graph.node:
-        if node.op_type == "MatMulInteger" and node.input[1] in shapes:
+        if node.op_type in _INT8_MATMULS and node.input[1] in shapes:
             k, n = shapes[node.input[1]]
             per_token += 2 * k * n
     return float(per_token * tokens)

@@ -50,8 +50,13 @@ def test_quantized_graph_has_integer_matmuls_and_no_batch_wide_scales(
         float_model, QuantSettings(), embedding_gathers=[WORD_EMBEDDING_GATHER]
     )
     ops = [n.op_type for n in model.graph.node]
-    assert ops.count("MatMulInteger") == 24  # 6 layers x (qkv, attn out, ffn in, ffn out)
+    # 6 layers x (qkv, attn out, ffn in, ffn out), each on per-row quantized activations
+    assert ops.count("MatMulIntegerToFloat") == 24
+    assert ops.count("QuantizeLinear") == 24
     assert "DynamicQuantizeLinear" not in ops
+    for node in model.graph.node:
+        if node.op_type == "QuantizeLinear":  # one scale per row of a 2-D view, never per batch
+            assert [a.i for a in node.attribute if a.name == "axis"] == [0]
     floats = {t.name for t in model.graph.initializer if t.data_type == onnx.TensorProto.FLOAT}
     weight_matmuls = [n for n in model.graph.node if n.op_type == "MatMul" and n.input[1] in floats]
     assert weight_matmuls == []

@@ -27,6 +27,8 @@ from onnx import TensorProto, helper, numpy_helper
 from zgpu.nlm.build.bert_config import BertConfig
 
 OPSET = 17
+CONTRIB_DOMAIN = "com.microsoft"
+"""ONNX Runtime's operator domain; the int8 graph (``zgpu.nlm.build.quantize``) uses it."""
 INPUT_IDS = "input_ids"
 ATTENTION_MASK = "attention_mask"
 SENTENCE_EMBEDDING = "sentence_embedding"

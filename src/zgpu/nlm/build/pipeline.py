@@ -21,7 +21,7 @@ from zgpu.nlm.build.quantize import QuantSettings, quantize_encoder
 from zgpu.nlm.build.source import ModelSource
 from zgpu.nlm.errors import ArtifactError
 
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"
 """Bump whenever the graph builder or the quantizer changes what they emit."""
 
 Progress = Callable[[str, float], None]

@@ -5,10 +5,13 @@ The scheme is W8A8 with **per-token** activation scales:
 - every dense weight ``W[in, out]`` is stored as int8, symmetric, with one float32 scale
   per output channel (``max|W[:, j]| / 127``);
 - at run time each token's activations (one row of the ``MatMul`` input) get their own
-  scale, ``max|x_row| / 127``, computed in the graph from that row alone; the row is
-  rounded to uint8 around a zero point of 128;
-- ``MatMulInteger`` multiplies in exact integer arithmetic (int32 accumulation), and the
-  result is rescaled by the row's and the column's scales.
+  scale, ``max|x_row| / 127``, computed in the graph from that row alone; the input is
+  viewed as ``[rows, width]`` and one ``QuantizeLinear`` per axis 0 rounds each row to
+  uint8 around a zero point of 128 (one fused kernel instead of a divide, round, shift,
+  clip and cast chain); ``MatMul``s reading the same tensor share its quantized rows;
+- ONNX Runtime's ``MatMulIntegerToFloat`` (``com.microsoft``) multiplies in exact integer
+  arithmetic (int32 accumulation) and applies the column scales in the same kernel; one
+  ``Mul`` applies the row scales (the kernel only takes a per-tensor activation scale).
 
 Why not ONNX Runtime's ready-made quantizers: dynamic quantization uses one scale for the
 whole batch tensor, so a text's embedding changes with its batch mates; static
@@ -36,7 +39,9 @@ import onnx
 from numpy.typing import NDArray
 from onnx import TensorProto, helper, numpy_helper
 
-SCHEME = "w8a8-per-token-v1"
+from zgpu.nlm.build.bert_onnx import CONTRIB_DOMAIN
+
+SCHEME = "w8a8-per-token-v2"
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class _Rewriter:
         self.new_inits: list[onnx.TensorProto] = []
         self.dropped: set[str] = set()
         self.nodes: list[onnx.NodeProto] = []
+        self.quantized: dict[str, tuple[str, str]] = {}
 
     def const(self, name: str, value: NDArray[np.generic]) -> str:
         if name in self.inits:
@@ -89,8 +95,11 @@ class _Rewriter:
         self.new_inits.append(tensor)
         return name
 
-    def node(self, op: str, inputs: list[str], output: str, **attrs: Any) -> str:
-        self.nodes.append(helper.make_node(op, inputs, [output], name=output, **attrs))
+    def node(
+        self, op: str, inputs: list[str], output: str, *, domain: str | None = None, **attrs: Any
+    ) -> str:
+        node = helper.make_node(op, inputs, [output], name=output, domain=domain, **attrs)
+        self.nodes.append(node)
         return output
 
     def weight_2d(self, name: str) -> NDArray[np.float32] | None:
@@ -109,6 +118,31 @@ class _Rewriter:
         return self.model
 
 
+def _quantized_rows(rw: _Rewriter, x: str, width: int) -> tuple[str, str]:
+    """``x`` (``[..., width]``) as uint8 rows ``[rows, width]`` and their scales ``[rows, 1]``.
+
+    One chain per activation tensor: ``MatMul``s that read the same input share it.
+    """
+    cached = rw.quantized.get(x)
+    if cached is not None:
+        return cached
+    prefix = f"quant.{len(rw.quantized)}"
+    shape = rw.const(f"{prefix}.rows_shape", np.asarray([-1, width], dtype=np.int64))
+    rows = rw.node("Reshape", [x, shape], f"{prefix}.x_rows")
+    amax = rw.node("ReduceMax", [rw.node("Abs", [rows], f"{prefix}.x_abs")], f"{prefix}.x_amax",
+                   axes=[1], keepdims=0)  # fmt: skip
+    amax = rw.node("Max", [amax, "quant.tiny"], f"{prefix}.x_amax_clip")
+    scale = rw.node("Div", [amax, "quant.qmax"], f"{prefix}.x_scale")
+    # QuantizeLinear per axis 0: each row divided by its own scale, rounded half to even,
+    # shifted by 128; the zero point must have the scale's shape.
+    zero = rw.node("Expand", ["quant.zero_point_u8", rw.node("Shape", [scale], f"{prefix}.rows")],
+                   f"{prefix}.x_zero_point")  # fmt: skip
+    xq = rw.node("QuantizeLinear", [rows, scale, zero], f"{prefix}.x_u8", axis=0)
+    scale_col = rw.node("Unsqueeze", [scale, "quant.axes_1"], f"{prefix}.x_scale_col")
+    rw.quantized[x] = (xq, scale_col)
+    return xq, scale_col
+
+
 def _quantize_matmul(rw: _Rewriter, node: onnx.NodeProto, weight: NDArray[np.float32]) -> None:
     prefix = node.name or node.output[0]
     q, w_scale = quantize_per_column(weight)
@@ -116,20 +150,15 @@ def _quantize_matmul(rw: _Rewriter, node: onnx.NodeProto, weight: NDArray[np.flo
     ws = rw.const(f"{prefix}.wscale", w_scale)
     rw.dropped.add(node.input[1])
     x = node.input[0]
-    amax = rw.node("ReduceMax", [rw.node("Abs", [x], f"{prefix}.x_abs")], f"{prefix}.x_amax",
-                   axes=[-1], keepdims=1)  # fmt: skip
-    amax = rw.node("Max", [amax, "quant.tiny"], f"{prefix}.x_amax_clip")
-    x_scale = rw.node("Div", [amax, "quant.qmax"], f"{prefix}.x_scale")
-    xr = rw.node("Round", [rw.node("Div", [x, x_scale], f"{prefix}.x_div")], f"{prefix}.x_round")
-    xr = rw.node("Add", [xr, "quant.zero_point_f"], f"{prefix}.x_shift")
-    xr = rw.node("Clip", [xr, "quant.u8_low", "quant.u8_high"], f"{prefix}.x_clip")
-    xq = rw.node("Cast", [xr], f"{prefix}.x_u8", to=TensorProto.UINT8)
-    acc = rw.node("MatMulInteger", [xq, wq, "quant.zero_point_u8"], f"{prefix}.acc")
-    y = rw.node("Cast", [acc], f"{prefix}.acc_f", to=TensorProto.FLOAT)
-    y = rw.node("Mul", [y, ws], f"{prefix}.col_scaled")
-    rw.nodes.append(
-        helper.make_node("Mul", [y, x_scale], list(node.output), name=f"{prefix}.row_scaled")
-    )
+    xq, x_scale = _quantized_rows(rw, x, weight.shape[0])
+    # Exact int32 product, times the column scales (the per-tensor A scale is 1).
+    y = rw.node("MatMulIntegerToFloat", [xq, wq, "quant.one", ws, "quant.zero_point_u8"],
+                f"{prefix}.acc_f", domain=CONTRIB_DOMAIN)  # fmt: skip
+    y = rw.node("Mul", [y, x_scale], f"{prefix}.row_scaled")
+    out_dim = rw.const(f"{prefix}.out_dim", np.asarray([weight.shape[1]], dtype=np.int64))
+    lead = rw.node("Shape", [x], f"{prefix}.x_lead", end=-1)
+    shape = rw.node("Concat", [lead, out_dim], f"{prefix}.y_shape", axis=0)
+    rw.nodes.append(helper.make_node("Reshape", [y, shape], list(node.output), name=f"{prefix}.y"))
 
 
 def _quantize_gather(rw: _Rewriter, node: onnx.NodeProto, table: NDArray[np.float32]) -> None:
@@ -155,6 +184,8 @@ def quantize_encoder(
 ) -> onnx.ModelProto:
     """Return a copy of ``model`` with every weight ``MatMul`` in per-token W8A8 form.
 
+    The result imports ONNX Runtime's ``com.microsoft`` domain (``MatMulIntegerToFloat``).
+
     A weight ``MatMul`` is one whose second input is a 2-D float32 initializer;
     ``MatMul``s of two activations (attention scores, context, pooling) stay float32.
     ``embedding_gathers`` names ``Gather`` nodes whose table is stored int8 per row when
@@ -169,9 +200,8 @@ def quantize_encoder(
     rw = _Rewriter(out)
     rw.const("quant.qmax", np.asarray(_QMAX, dtype=np.float32))
     rw.const("quant.tiny", np.asarray(1e-12, dtype=np.float32))
-    rw.const("quant.zero_point_f", np.asarray(128.0, dtype=np.float32))
-    rw.const("quant.u8_low", np.asarray(1.0, dtype=np.float32))
-    rw.const("quant.u8_high", np.asarray(255.0, dtype=np.float32))
+    rw.const("quant.one", np.asarray(1.0, dtype=np.float32))
+    rw.const("quant.axes_1", np.asarray([1], dtype=np.int64))
     rw.const("quant.zero_point_u8", np.asarray(128, dtype=np.uint8))
     gathers = set(embedding_gathers) if settings.quantize_word_embeddings else set()
     quantized = 0
@@ -189,5 +219,7 @@ def quantize_encoder(
     if not quantized:
         raise ValueError("the model has no MatMul with a weight initializer")
     result = rw.finish()
+    if all(o.domain != CONTRIB_DOMAIN for o in result.opset_import):
+        result.opset_import.append(helper.make_opsetid(CONTRIB_DOMAIN, 1))
     onnx.checker.check_model(result, full_check=True)
     return result

@@ -126,18 +126,32 @@ class _Candidate:
     forms: Counter[str] = field(default_factory=Counter)
 
 
-def _fits(words: list[str], start: int, size: int) -> bool:
-    gram = words[start : start + size]
-    if gram[0] in STOPWORDS or gram[-1] in STOPWORDS or not all(_usable(w) for w in gram):
-        return False
-    if any(w in STOPWORDS and w not in _JOINERS for w in gram[1:-1]):
-        return False
-    if size > 1 and (gram[-1] in _VERBS or gram[-1].endswith("ed") or gram[0] in _VERBS):
-        return False
-    if start > 0 and words[start - 1] in _BEFORE_VERB:
-        return False
-    end = start + size
-    return not (end < len(words) and words[end] in _BEFORE_OBJECT and size > 1)
+class _ChunkWords:
+    """A chunk's words with the per-word facts ``fits`` asks about, computed once each."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.usable = [_usable(w) for w in words]
+        self.stop = [w in STOPWORDS for w in words]
+        self.inner_stop = [w in STOPWORDS and w not in _JOINERS for w in words]
+        self.verb = [w in _VERBS for w in words]
+        self.past = [w.endswith("ed") for w in words]
+        self.before_verb = [w in _BEFORE_VERB for w in words]
+        self.before_object = [w in _BEFORE_OBJECT for w in words]
+
+    def fits(self, start: int, size: int) -> bool:
+        """Whether ``words[start:start + size]`` may be a candidate phrase."""
+        end = start + size
+        last = end - 1
+        if self.stop[start] or self.stop[last] or not all(self.usable[start:end]):
+            return False
+        if any(self.inner_stop[start + 1 : last]):
+            return False
+        if size > 1 and (self.verb[last] or self.past[last] or self.verb[start]):
+            return False
+        if start > 0 and self.before_verb[start - 1]:
+            return False
+        return not (end < len(self.words) and self.before_object[end] and size > 1)
 
 
 def candidate_phrases(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
@@ -146,11 +160,10 @@ def candidate_phrases(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
     position = 0
     for chunk in _CHUNK_BREAK.split(text):
         words = _words(chunk)
+        facts = _ChunkWords(words)
         for start in range(len(words)):
-            for size in range(1, MAX_WORDS + 1):
-                if start + size > len(words):
-                    break
-                if not _fits(words, start, size):
+            for size in range(1, min(MAX_WORDS, len(words) - start) + 1):
+                if not facts.fits(start, size):
                     continue
                 gram = words[start : start + size]
                 key = _join([*gram[:-1], singular(gram[-1])])
