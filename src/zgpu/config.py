@@ -6,11 +6,16 @@ slices they need (see the ``*_config`` helpers) instead of reading the environme
 
 from __future__ import annotations
 
+import ipaddress
 from decimal import Decimal
 from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _comma_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def default_data_dir() -> Path:
@@ -66,11 +71,55 @@ class Settings(BaseSettings):
         default=None, description="The URL clients use to reach this server, for printed snippets."
     )
     log_level: str = "info"
+    edge_enabled: bool = Field(
+        default=True,
+        description="Route requests to enrolled edge nodes (cloud workers remain the fallback).",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or CIDR networks whose x-forwarded-for is believed.",
+    )
+    edge_verify_sample: float = Field(
+        default=0.05, ge=0, le=1, description="Share of edge results re-run on the cloud."
+    )
+    edge_hedge: bool = Field(
+        default=False,
+        description="After a node's p95 without an answer, also ask the cloud; first answer wins.",
+    )
+    node_identity_ttl_s: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long node identities read from the database stay trusted when they "
+        "cannot be refreshed; past it the gateway serves from the cloud only.",
+    )
+    node_identity_refresh_s: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often node identities and project edge policies are re-read.",
+    )
+    node_heartbeat_s: float = Field(
+        default=1.0, gt=0, description="Heartbeat interval edge nodes are told to keep."
+    )
 
     @field_validator("data_dir", "model_dir")
     @classmethod
     def _expand(cls, value: Path | None) -> Path | None:
         return value.expanduser().resolve() if value is not None else None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for entry in _comma_list(value):
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"not an address or network: {entry!r}") from None
+        return value
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """``trusted_proxies`` as a list of addresses and networks (validated)."""
+        return _comma_list(self.trusted_proxies)
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,7 +1,9 @@
 """``create_app(settings)``: the gateway's FastAPI application, built from passed-in settings.
 
-The lifespan opens the database, the fabric connection and the log writer, and puts them on
-``app.state.gateway``; nothing is built at import time.
+The lifespan opens the database, the fabric connection, the edge network (node registry,
+router, edge dispatcher, verifier, caller locator; unless ``edge_enabled`` is off) and the log
+writer, and puts them on ``app.state.gateway``; what the node enrollment routes need goes on
+``app.state.edge_enrollment``. Nothing is built at import time.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from fastapi import FastAPI
 from zgpu import __version__
 from zgpu.api.billing_jobs import BillingJobs
 from zgpu.api.credit import CreditGate
+from zgpu.api.dashboard import mount_dashboard
+from zgpu.api.edge_routing import EdgeRouting, edge_routing_config
 from zgpu.api.errors import install_error_handlers
 from zgpu.api.gateway import Gateway
 from zgpu.api.management import management_routers
+from zgpu.api.management.routes_nodes import EdgeEnrollment
 from zgpu.api.metrics import GatewayMetrics
 from zgpu.api.middleware import RequestContextMiddleware
-from zgpu.api.routes import health, models, responses
+from zgpu.api.routes import health, models, node_artifacts, responses
 from zgpu.config import Settings
 from zgpu.edge.dispatcher import Dispatcher
 from zgpu.nlm.registry import ModelRegistry
@@ -28,6 +33,7 @@ from zgpu.platform.billing import Billing
 from zgpu.platform.db import Database
 from zgpu.platform.keys import KeyAuthenticator
 from zgpu.platform.logs import RequestLogWriter, RetentionPruner
+from zgpu.web import DIST_DIR
 
 
 def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistry) -> FastAPI:
@@ -45,6 +51,17 @@ def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistr
         database = Database(settings.resolved_database_url)
         dispatcher = Dispatcher(nats_url)
         await dispatcher.connect()
+        edge = (
+            await EdgeRouting.open(database, dispatcher, nats_url, edge_routing_config(settings))
+            if settings.edge_enabled
+            else None
+        )
+        app.state.edge_enrollment = EdgeEnrollment(
+            database=database,
+            nats_url=nats_url,
+            heartbeat_interval_s=settings.node_heartbeat_s,
+            locator=edge.locator if edge is not None else None,
+        )
         billing_jobs = BillingJobs(database, Billing())
         await billing_jobs.start()
         log_writer = RequestLogWriter(
@@ -66,6 +83,7 @@ def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistr
             credit=CreditGate(database, enforced=settings.billing_enforced),
             secure_cookies=settings.secure_cookies,
             welcome_credit_micro=settings.welcome_credit_micro,
+            edge=edge,
         )
         try:
             yield
@@ -74,6 +92,8 @@ def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistr
             await log_writer.stop()
             await billing_jobs.stop()
             await authenticator.aclose()
+            if edge is not None:
+                await edge.close()
             await dispatcher.close()
             database.dispose()
 
@@ -87,6 +107,8 @@ def create_app(settings: Settings, window: ContextWindow, registry: ModelRegistr
     install_error_handlers(app)
     for router in (responses.router, models.router, health.router):
         app.include_router(router)
+    app.include_router(node_artifacts.router_for(settings.resolved_model_dir))
     for router in management_routers():
         app.include_router(router)
+    mount_dashboard(app, DIST_DIR)  # last: its catch-all answers only what no route did
     return app

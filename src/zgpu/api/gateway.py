@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from zgpu.api.credit import CreditGate
+from zgpu.api.edge_routing import EdgeRouting
 from zgpu.api.metrics import GatewayMetrics
 from zgpu.edge.dispatcher import Dispatcher
 from zgpu.nlm.registry import ModelRegistry
@@ -37,3 +38,5 @@ class Gateway:
     secure_cookies: bool = False
     # Credit granted to each new sign-up's organization, in micro-dollars.
     welcome_credit_micro: int = 0
+    # The edge network (routing to nodes, cloud fallback); ``None``: cloud workers only.
+    edge: EdgeRouting | None = None

@@ -21,6 +21,7 @@ from zgpu.api.errors import describe_error
 from zgpu.api.gateway import Gateway
 from zgpu.api.ids import new_message_id, new_response_id
 from zgpu.api.schemas.responses import CreateResponseRequest, ResponseObject
+from zgpu.edge.edge_dispatch import DispatchOutcome
 from zgpu.edge.messages import InferReply, InferRequest
 from zgpu.nlm.errors import ContextLengthExceeded, NlmError, Overloaded, UnknownModel
 from zgpu.platform.errors import InvalidKey, ProjectForbidden
@@ -28,6 +29,9 @@ from zgpu.platform.keys import AuthenticatedKey
 from zgpu.platform.logs import RequestLogEntry
 
 logger = logging.getLogger(__name__)
+
+CLOUD_REGION = "cloud"
+"""The region reported for answers of the cloud workers."""
 
 
 class WorkerFailed(RuntimeError):
@@ -45,6 +49,8 @@ class _Trace:
     input_tokens: int = 0
     output_tokens: int = 0
     served_by: str | None = None
+    route: str | None = None
+    region: str | None = None
 
 
 async def create_response(request: Request, gateway: Gateway) -> JSONResponse:
@@ -58,33 +64,45 @@ async def create_response(request: Request, gateway: Gateway) -> JSONResponse:
         spec = gateway.registry.get(body.model)  # 4 resolve
         fitted = gateway.window.fit(spec, body.task_text())
         trace.input_tokens = fitted.tokens
-        reply = await _dispatch(gateway, trace, body, fitted.text)  # 5 route and dispatch
-        trace.input_tokens, trace.output_tokens = reply.input_tokens, reply.output_tokens
-        trace.served_by = reply.worker_id
+        outcome = await _dispatch(request, gateway, trace, body, fitted.text)  # 5 route, dispatch
+        if outcome.served_by == "cloud":  # an edge node's own count is not trusted for billing
+            trace.input_tokens = outcome.reply.input_tokens
+        trace.output_tokens = outcome.reply.output_tokens
         await _record(gateway, trace, status=200, error_code=None)  # 6 meter and record
-        return _respond(trace, body, reply)  # 7 respond
+        return _respond(trace, body, outcome)  # 7 respond
     except Exception as exc:
         await _record_failure(request, gateway, trace, exc)
         raise
 
 
 async def _dispatch(
-    gateway: Gateway, trace: _Trace, body: CreateResponseRequest, text: str
-) -> InferReply:
+    request: Request, gateway: Gateway, trace: _Trace, body: CreateResponseRequest, text: str
+) -> DispatchOutcome:
+    """Run the request on an edge node or the cloud workers; note who served it."""
     deadline = time.time() + gateway.deadline_s
-    reply = await gateway.dispatcher.dispatch(
-        InferRequest(
-            request_id=trace.request_id,
-            model=body.model,
-            text=text,
-            max_output_tokens=body.max_output_tokens,
-            deadline_unix_ms=int(deadline * 1000),
-        ),
-        deadline_s=gateway.deadline_s,
+    infer = InferRequest(
+        request_id=trace.request_id,
+        model=body.model,
+        text=text,
+        max_output_tokens=body.max_output_tokens,
+        deadline_unix_ms=int(deadline * 1000),
     )
-    if not reply.ok:
-        raise _reply_error(reply)
-    return reply
+    if gateway.edge is None or trace.key is None:
+        reply = await gateway.dispatcher.dispatch(infer, deadline_s=gateway.deadline_s)
+        outcome = DispatchOutcome(reply, "cloud", reply.worker_id, CLOUD_REGION)
+    else:
+        outcome = await gateway.edge.dispatch(
+            infer,
+            key=trace.key,
+            headers=request.headers,
+            peer=request.client.host if request.client is not None else None,
+            tokens=trace.input_tokens,
+            deadline_s=gateway.deadline_s,
+        )
+    trace.served_by, trace.route, trace.region = outcome.node_id, outcome.served_by, outcome.region
+    if not outcome.reply.ok:
+        raise _reply_error(outcome.reply)
+    return outcome
 
 
 # The model errors a worker reports by code, turned back into the exception it raised.
@@ -102,7 +120,8 @@ def _reply_error(reply: InferReply) -> Exception:
     return error_type(message, param=reply.error_param)
 
 
-def _respond(trace: _Trace, body: CreateResponseRequest, reply: InferReply) -> JSONResponse:
+def _respond(trace: _Trace, body: CreateResponseRequest, outcome: DispatchOutcome) -> JSONResponse:
+    reply = outcome.reply
     now = int(time.time())
     payload = ResponseObject.completed(
         response_id=new_response_id(),
@@ -110,11 +129,15 @@ def _respond(trace: _Trace, body: CreateResponseRequest, reply: InferReply) -> J
         created=now,
         model=body.model,
         text=reply.text,
-        input_tokens=reply.input_tokens,
-        output_tokens=reply.output_tokens,
+        input_tokens=trace.input_tokens,
+        output_tokens=trace.output_tokens,
         metadata=body.metadata or {},
     )
-    headers = {"x-zerogpu-served-by": "cloud", "x-zerogpu-node-id": reply.worker_id}
+    headers = {
+        "x-zerogpu-served-by": outcome.served_by,
+        "x-zerogpu-node-id": outcome.node_id or reply.worker_id,
+        "x-zerogpu-region": outcome.region or CLOUD_REGION,
+    }
     return JSONResponse(payload.model_dump(mode="json"), headers=headers)
 
 
@@ -137,7 +160,8 @@ async def _record(gateway: Gateway, trace: _Trace, status: int, error_code: str 
             input_tokens=trace.input_tokens if status == 200 else 0,
             output_tokens=trace.output_tokens,
             served_by=trace.served_by,
-            route="cloud" if trace.served_by else None,
+            route=trace.route,
+            region=trace.region,
             created_at=datetime.now(UTC),
         )
     )

@@ -17,6 +17,7 @@ import uvicorn
 from zgpu.api.app import create_app
 from zgpu.config import Settings
 from zgpu.edge.model_runner import RuntimeRunner
+from zgpu.edge.nats_auth import AuthDirectory, with_credentials
 from zgpu.edge.nats_server import EmbeddedNats
 from zgpu.edge.worker import Worker
 from zgpu.nlm.registry import ModelRegistry
@@ -38,17 +39,24 @@ def runtime_config(settings: Settings) -> RuntimeConfig:
 
 @contextlib.asynccontextmanager
 async def _fabric(settings: Settings) -> AsyncIterator[str]:
-    """Yield the NATS URL: the configured one, or an embedded server's for this process."""
+    """Yield the NATS URL: the configured one, or an embedded server's for this process.
+
+    The embedded server requires NATS credentials: the gateway and its workers use the
+    privileged ones in ``<data_dir>/nats-auth`` (generated on first start), and edge nodes get
+    their own from enrollment (see :mod:`zgpu.edge.nats_auth`).
+    """
     if settings.nats_url:
         yield settings.nats_url
         return
-    async with EmbeddedNats(settings.data_dir / "nats") as server:
+    auth = await asyncio.to_thread(AuthDirectory.load_or_create, settings.data_dir / "nats-auth")
+    async with EmbeddedNats(settings.data_dir / "nats", auth=auth) as server:
+        url = with_credentials(server.url, auth.gateway_creds_path)
         logger.warning(
-            "embedded NATS at %s: attach workers with `zgpu node --cloud --nats %s`",
+            "embedded NATS at %s: attach workers with `zgpu node --cloud --nats '%s'`",
             server.url,
-            server.url,
+            url,
         )
-        yield server.url
+        yield url
 
 
 async def run_gateway(

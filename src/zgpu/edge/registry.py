@@ -8,8 +8,10 @@ forgotten entirely and must announce again.
 
 Identity. Announces are untrusted claims about hardware and position; who owns a node and
 whether it may serve comes from the platform's node records, given to :meth:`set_identity` /
-:meth:`replace_identities`. With ``require_identity`` (the default), announces from nodes
-without an identity are ignored.
+:meth:`replace_identities`. With ``require_identity`` (the default), a node without an
+identity is not in the view; its latest announce is kept (a bounded number of them) and applied
+when its identity arrives, so a node enrolled a moment ago joins without waiting for its next
+announce.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -73,6 +76,8 @@ class RegistryConfig:
     rejoin_after: int = 3
     identity_ttl_s: float = 60.0
     require_identity: bool = True
+    unknown_announces: int = 1024
+    """Announces of nodes without an identity kept (newest) until their identity arrives."""
     cell_deg: float = 4.0
     estimate_ms_per_token: float = 0.2
     """Per-token time assumed for a node that has not measured itself yet (before
@@ -135,6 +140,9 @@ class NodeRegistry:
         self._clock = clock
         self._nodes: dict[str, NodeState] = {}
         self._identities: dict[str, NodeIdentity] = {}
+        self._identity_set_at: dict[str, float] = {}
+        # Announces of nodes not known yet (just enrolled): applied once their identity comes.
+        self._unknown: OrderedDict[str, NodeAnnounce] = OrderedDict()
         self.index: GridIndex[NodeState] = GridIndex(self.config.cell_deg)
         self._min_ms_per_token = math.inf
 
@@ -161,24 +169,40 @@ class NodeRegistry:
         """Record (or update) what the platform says about a node; applies at once (a revoked
         node is dropped from the view and its announces are ignored from now on)."""
         self._identities[identity.node_id] = identity
+        self._identity_set_at[identity.node_id] = self._clock()
         if identity.status is NodeStatus.REVOKED:
+            self._unknown.pop(identity.node_id, None)
             self.forget(identity.node_id)
             return
         node = self._nodes.get(identity.node_id)
-        if node is not None:
+        if node is None:
+            waiting = self._unknown.pop(identity.node_id, None)
+            if waiting is not None:
+                self.apply_announce(waiting)
+        else:
             node.organization_id = identity.organization_id
             node.status = identity.status
             node.reputation = identity.reputation
 
-    def replace_identities(self, identities: Iterable[NodeIdentity]) -> None:
-        """Replace every identity; nodes left without one are dropped when required."""
-        self._identities = {identity.node_id: identity for identity in identities}
+    def replace_identities(
+        self, identities: Iterable[NodeIdentity], *, as_of: float | None = None
+    ) -> None:
+        """Replace every identity; nodes left without one are dropped when required.
+
+        ``as_of`` is when ``identities`` were read (registry clock): an identity set with
+        :meth:`set_identity` after that moment is newer than the snapshot and is kept.
+        """
+        fresh = {identity.node_id: identity for identity in identities}
+        if as_of is not None:
+            for node_id, set_at in self._identity_set_at.items():
+                if set_at > as_of:
+                    fresh[node_id] = self._identities[node_id]
+        self._identities = {}
+        self._identity_set_at = {}
         for node_id in list(self._nodes):
-            identity = self._identities.get(node_id)
-            if identity is None:
-                if self.config.require_identity:
-                    self.forget(node_id)
-                continue
+            if node_id not in fresh and self.config.require_identity:
+                self.forget(node_id)
+        for identity in fresh.values():
             self.set_identity(identity)
 
     def identity(self, node_id: str) -> NodeIdentity | None:
@@ -190,6 +214,10 @@ class NodeRegistry:
         or is revoked. Load and health are kept across re-announces."""
         identity = self._identities.get(announce.node_id)
         if identity is None and self.config.require_identity:
+            self._unknown[announce.node_id] = announce
+            self._unknown.move_to_end(announce.node_id)
+            if len(self._unknown) > self.config.unknown_announces:
+                self._unknown.popitem(last=False)
             return None
         if identity is not None and identity.status is NodeStatus.REVOKED:
             self.forget(announce.node_id)

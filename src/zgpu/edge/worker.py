@@ -26,6 +26,7 @@ from nats.aio.subscription import Subscription
 from zgpu.edge.connection import close_quietly, open_connection
 from zgpu.edge.errors import FabricError, MalformedMessage
 from zgpu.edge.messages import InferReply, decode_request, encode, unix_ms_now
+from zgpu.edge.nats_auth import FabricCredentials
 from zgpu.edge.runner import TaskRunner
 from zgpu.edge.subjects import CLOUD_QUEUE_GROUP, INFER_CLOUD
 
@@ -84,8 +85,13 @@ class Worker:
         queue_group: str = CLOUD_QUEUE_GROUP,
         connect_timeout_s: float | None = 10.0,
         drain_timeout_s: float = 30.0,
+        credentials: FabricCredentials | None = None,
     ) -> None:
-        """Raises ``ValueError`` if ``concurrency`` is below 1."""
+        """Raises ``ValueError`` if ``concurrency`` is below 1.
+
+        ``credentials``: the NATS identity to connect as (else the URL's, see
+        :func:`~zgpu.edge.connection.open_connection`).
+        """
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self._nats_url = nats_url
@@ -96,6 +102,7 @@ class Worker:
         self._queue_group = queue_group
         self._connect_timeout_s = connect_timeout_s
         self._drain_timeout_s = drain_timeout_s
+        self._credentials = credentials
         self._client: NatsClient | None = None
         self._slots: list[asyncio.Task[None]] = []
         self._waiting: dict[int, _Credit] = {}
@@ -131,6 +138,7 @@ class Worker:
             self._nats_url,
             name=f"zgpu-worker-{self._worker_id}",
             connect_timeout_s=self._connect_timeout_s,
+            credentials=self._credentials,
         )
         self._client = client
         try:

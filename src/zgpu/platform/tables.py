@@ -19,7 +19,7 @@ from zgpu.platform.installation import Installation
 from zgpu.platform.keys.models import ApiKey
 from zgpu.platform.logs.models import LogRetention, RequestLog
 from zgpu.platform.memberships.models import Membership
-from zgpu.platform.nodes.models import EnrollmentToken, Node, ProjectEdgePolicy
+from zgpu.platform.nodes.models import EnrollmentToken, Node
 from zgpu.platform.projects.models import Project
 from zgpu.platform.sessions.models import UserSession
 from zgpu.platform.signin_limits.models import SigninAttempt
@@ -41,7 +41,6 @@ MODELS: tuple[type[Base], ...] = (
     UsageRollup,
     EnrollmentToken,
     Node,
-    ProjectEdgePolicy,
     ModelPrice,
     UsageCharge,
     LedgerEntry,

@@ -58,6 +58,11 @@ class World:
     target_member: str  # a member of A whose role the matrix changes
     request_a: str = ""  # a request logged in A's project
     request_b: str = ""  # and one in B's
+    node_a: str = ""  # an edge node enrolled in A
+    node_b: str = ""  # and one in B
+
+    def fresh_node_id(self) -> str:
+        return enrolled_node(self.live, self.owner, self.org_a)
 
     @property
     def owner(self) -> Actor:
@@ -148,7 +153,19 @@ def world(live: Live) -> World:
         request_b=logged_request(live, inference_key_b),
     )
     world.target_member = world.fresh_member_id()
+    world.node_a = world.fresh_node_id()
+    world.node_b = enrolled_node(live, owner_b, org_b)
     return world
+
+
+def enrolled_node(live: Live, owner: Actor, org: str) -> str:
+    """The id of a node enrolled in ``org`` with a token its owner created."""
+    created = owner.request("POST", "/v1/organization/nodes/tokens", org, {"name": "matrix"})
+    assert created.status_code == 201, created.text
+    response = live.client().post("/v1/nodes/enroll", json={"token": created.json()["token"]})
+    assert response.status_code == 201, response.text
+    node_id: str = response.json()["node_id"]
+    return node_id
 
 
 # --- what each endpoint is called with -----------------------------------------------------
@@ -170,6 +187,10 @@ def _own_params(world: World, operation: str) -> Params:
         params["key_id"] = world.fresh_key_id()
     elif operation in ("getAdminApiKey", "revokeAdminApiKey"):
         params["admin_key"] = world.fresh_admin_key_id()
+    elif operation == "getNode":
+        params["node_id"] = world.node_a
+    elif operation == "revokeNode":
+        params["node_id"] = world.fresh_node_id()
     return params
 
 
@@ -181,6 +202,7 @@ def _foreign_params(world: World) -> Params:
         "key_id": world.key_b,
         "admin_key": world.admin_key_b,
         "request_id": world.request_b,
+        "node_id": world.node_b,
     }
 
 
@@ -193,10 +215,11 @@ BODIES: dict[str, Body] = {
     "updateProject": lambda w: {"environment": "staging"},
     "createApiKey": lambda w: {"name": "matrix"},
     "createAdminApiKey": lambda w: {"name": "matrix"},
+    "createNodeToken": lambda w: {"name": "matrix", "ttl_hours": 1},
 }
 
 SUCCESS = {"POST": 201, "GET": 200, "PATCH": 200, "DELETE": 200}
-NOT_CREATING = {"logout", "archiveProject", "restoreProject"}
+NOT_CREATING = {"logout", "archiveProject", "restoreProject", "revokeNode"}
 
 
 def logged_request(live: Live, inference_key: str) -> str:
@@ -283,13 +306,16 @@ def test_the_doc_lists_every_management_operation(live: Live) -> None:
         routes_api_keys,
         routes_auth,
         routes_logs,
+        routes_nodes,
+        routes_org_nodes,
         routes_organizations,
         routes_projects,
         routes_usage,
     )
 
     modules = (routes_auth, routes_organizations, routes_projects, routes_api_keys,
-               routes_admin_keys, routes_logs, routes_usage)  # fmt: skip
+               routes_admin_keys, routes_logs, routes_usage, routes_org_nodes,
+               routes_nodes)  # fmt: skip
     served = {
         (method, route.path, route.operation_id)
         for module in modules
@@ -300,6 +326,8 @@ def test_the_doc_lists_every_management_operation(live: Live) -> None:
     open_routes = {
         ("POST", "/v1/auth/signup", "signup"),
         ("POST", "/v1/auth/login", "login"),
+        ("POST", "/v1/nodes/enroll", "enrollNode"),
+        ("POST", "/v1/nodes/session", "startNodeSession"),
     }
     assert served == documented | open_routes
     spec = live.client().get("/openapi.json").json()

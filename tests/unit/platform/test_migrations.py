@@ -28,7 +28,6 @@ TABLES = {
     "signin_attempts",
     "node_enrollment_tokens",
     "nodes",
-    "project_edge_policies",
     "billing_prices",
     "usage_charges",
     "billing_ledger",

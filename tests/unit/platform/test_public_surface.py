@@ -41,10 +41,12 @@ EXPORTS = {
         "rename_organization",
     ],
     "zgpu.platform.projects": [
+        "EdgePolicy",
         "Environment",
         "Project",
         "archive_project",
         "create_project",
+        "edge_policies",
         "get_project",
         "list_projects",
         "restore_project",

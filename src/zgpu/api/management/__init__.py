@@ -1,4 +1,5 @@
-"""The management API: accounts, organizations, projects, API keys and admin keys.
+"""The management API: accounts, organizations, projects, API keys, admin keys, billing and
+edge nodes (operators' routes, and the enrollment routes nodes call).
 
 ``management_routers()`` lists the routers to include in the gateway app. Authentication is
 ``auth``; the dependencies routes declare (caller, organization, project) are in ``deps``.
@@ -14,6 +15,8 @@ from zgpu.api.management import (
     routes_auth,
     routes_billing,
     routes_logs,
+    routes_nodes,
+    routes_org_nodes,
     routes_organizations,
     routes_projects,
     routes_usage,
@@ -33,4 +36,6 @@ def management_routers() -> list[APIRouter]:
         routes_logs.router,
         routes_usage.router,
         routes_billing.billing_router,
+        routes_org_nodes.router,
+        routes_nodes.router,
     ]

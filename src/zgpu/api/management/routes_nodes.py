@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -22,6 +22,7 @@ from zgpu.api.body import json_body, openapi_body
 from zgpu.api.errors import error_responses
 from zgpu.edge.geo import GeoPoint
 from zgpu.edge.geoip import CallerLocator
+from zgpu.edge.nats_auth import issue_node_credentials, public_fabric_url
 from zgpu.platform.db import Database
 from zgpu.platform.nodes import authenticate_node, enroll
 
@@ -55,6 +56,11 @@ def get_enrollment(request: Request) -> EdgeEnrollment:
 EnrollmentDep = Annotated[EdgeEnrollment, Depends(get_enrollment)]
 
 
+_NATS_USER_KEY = r"^U[A-Z2-7]{55}$"
+"""A node's NATS user public key: its fabric credentials are issued for it (the seed stays on
+the node)."""
+
+
 class EnrollRequest(BaseModel):
     """``token``: the one-time enrollment token; ``name``: how operators will see the node."""
 
@@ -62,6 +68,7 @@ class EnrollRequest(BaseModel):
 
     token: str = Field(min_length=1, max_length=256)
     name: str | None = Field(default=None, max_length=200)
+    nats_public_key: str | None = Field(default=None, pattern=_NATS_USER_KEY)
 
 
 class SessionRequest(BaseModel):
@@ -70,6 +77,7 @@ class SessionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     credential: str = Field(min_length=1, max_length=256)
+    nats_public_key: str | None = Field(default=None, pattern=_NATS_USER_KEY)
 
 
 class NodeSessionObject(BaseModel):
@@ -84,6 +92,24 @@ class NodeSessionObject(BaseModel):
     credential: str | None = None
     lat: float | None = None
     lon: float | None = None
+    nats_jwt: str | None = None
+    nats_jwt_expires_at: int | None = None
+    nats_seed: str | None = None
+
+
+def _fabric_identity(
+    enrollment: EdgeEnrollment, node_id: str, public_key: str | None
+) -> dict[str, Any]:
+    """The node's NATS JWT (own subjects only, short-lived) when the fabric requires one; the
+    seed only when the node sent no public key."""
+    issued = issue_node_credentials(enrollment.nats_url, node_id, public_key)
+    if issued is None:
+        return {}
+    return {
+        "nats_jwt": issued.jwt,
+        "nats_jwt_expires_at": issued.expires_at,
+        "nats_seed": issued.seed,
+    }
 
 
 @router.post(
@@ -107,11 +133,13 @@ async def enroll_node(
     def work() -> NodeSessionObject:
         with enrollment.database.session() as session:
             node = enroll(session, body.token, body.name)
+            identity = _fabric_identity(enrollment, node.node_id, body.nats_public_key)
         return NodeSessionObject(
+            **identity,
             node_id=node.node_id,
             organization_id=str(node.organization_id),
             name=node.name,
-            nats_url=enrollment.nats_url,
+            nats_url=public_fabric_url(enrollment.nats_url),
             heartbeat_interval_s=enrollment.heartbeat_interval_s,
             credential=node.credential,
             lat=where.lat if where else None,
@@ -139,10 +167,11 @@ async def start_session(
         with enrollment.database.session() as session:
             node = authenticate_node(session, body.credential)
         return NodeSessionObject(
+            **_fabric_identity(enrollment, node.id, body.nats_public_key),
             node_id=node.id,
             organization_id=str(node.organization_id),
             name=node.name,
-            nats_url=enrollment.nats_url,
+            nats_url=public_fabric_url(enrollment.nats_url),
             heartbeat_interval_s=enrollment.heartbeat_interval_s,
         )
 

@@ -26,6 +26,7 @@ from zgpu.api.management.schemas import (
     ProjectObject,
     UpdateProjectRequest,
 )
+from zgpu.edge.router import EdgePolicy as RouterPolicy
 from zgpu.platform.authz import Permission
 from zgpu.platform.projects import (
     archive_project,
@@ -103,7 +104,7 @@ async def get(ctx: OrgAccess, gateway: GatewayDep, project_id: uuid.UUID) -> Pro
 @router.patch(
     "/{project_id}",
     operation_id="updateProject",
-    summary="Rename a project or change its environment",
+    summary="Rename a project, change its environment or its edge policy",
     response_model=ProjectObject,
     responses=_WRITE_ERRORS,
     openapi_extra=openapi_body(UpdateProjectRequest),
@@ -114,7 +115,9 @@ async def update(
     project_id: uuid.UUID,
     body: Annotated[UpdateProjectRequest, Depends(json_body(UpdateProjectRequest))],
 ) -> ProjectObject:
-    """Change the name and/or environment label; omitted fields keep their value."""
+    """Change the name, environment label and/or edge policy; omitted fields keep their
+    value. A new edge policy applies to this gateway's next request (to other gateways'
+    within their refresh, about a second)."""
 
     def work(session: Session) -> ProjectObject:
         project_in(session, ctx, project_id)
@@ -124,10 +127,14 @@ async def update(
             project_id,
             name=body.name,
             environment=body.environment.value if body.environment else None,
+            edge_policy=body.edge_policy.value if body.edge_policy else None,
         )
         return ProjectObject.of(project)
 
-    return await in_session(gateway, work)
+    updated = await in_session(gateway, work)
+    if gateway.edge is not None and body.edge_policy is not None:
+        gateway.edge.directory.set_policy(project_id, RouterPolicy(body.edge_policy.value))
+    return updated
 
 
 @router.post(

@@ -20,7 +20,7 @@ from zgpu.platform.admin_keys import AdminKeyInfo, CreatedAdminKey
 from zgpu.platform.authz import Role
 from zgpu.platform.keys import CreatedKey, KeyInfo
 from zgpu.platform.memberships import MemberInfo, OrganizationRole
-from zgpu.platform.projects import Environment, Project
+from zgpu.platform.projects import EdgePolicy, Environment, Project
 
 ItemT = TypeVar("ItemT", bound="Identified")
 
@@ -198,10 +198,15 @@ class CreateProjectRequest(Request):
 
 
 class UpdateProjectRequest(Request):
-    """``PATCH /v1/organization/projects/{project_id}``; omitted fields keep their value."""
+    """``PATCH /v1/organization/projects/{project_id}``; omitted fields keep their value.
+
+    ``edge_policy``: where the project's requests may run (``any`` edge node, only the
+    organization's own nodes, or ``cloud_only``).
+    """
 
     name: str | None = Field(default=None, max_length=200)
     environment: Environment | None = None
+    edge_policy: EdgePolicy | None = None
 
 
 class ProjectObject(Identified):
@@ -211,6 +216,7 @@ class ProjectObject(Identified):
     organization_id: str
     name: str
     environment: Environment
+    edge_policy: EdgePolicy
     status: Literal["active", "archived"]
     created_at: int
     archived_at: int | None
@@ -223,6 +229,7 @@ class ProjectObject(Identified):
             organization_id=str(project.organization_id),
             name=project.name,
             environment=Environment(project.environment),
+            edge_policy=EdgePolicy(project.edge_policy),
             status="archived" if project.archived_at is not None else "active",
             created_at=unix_now(project.created_at),
             archived_at=unix(project.archived_at),

@@ -1,10 +1,9 @@
 """Edge nodes: one-time enrollment tokens, node records and credentials, revocation,
 verification outcomes (reputation, quarantine) and each project's edge policy."""
 
-from zgpu.platform.nodes.models import EnrollmentToken, Node, ProjectEdgePolicy
+from zgpu.platform.nodes.models import EnrollmentToken, Node
 from zgpu.platform.nodes.schemas import (
     CreatedToken,
-    EdgePolicy,
     EnrolledNode,
     NodeInfo,
     NodeState,
@@ -28,6 +27,7 @@ from zgpu.platform.nodes.service import (
     set_edge_policy,
 )
 from zgpu.platform.nodes.trust import NodeTrustStore
+from zgpu.platform.projects.schemas import EdgePolicy
 
 __all__ = [
     "CreatedToken",
@@ -39,7 +39,6 @@ __all__ = [
     "NodeState",
     "NodeTrust",
     "NodeTrustStore",
-    "ProjectEdgePolicy",
     "ReputationRule",
     "TokenInfo",
     "TokenStatus",

@@ -1,4 +1,5 @@
-"""Edge node tables: enrollment tokens, nodes, and each project's edge policy."""
+"""Edge node tables: enrollment tokens and nodes (a project's edge policy is a column of
+``projects``)."""
 
 from __future__ import annotations
 
@@ -67,18 +68,3 @@ class Node(Base):
 
     def __repr__(self) -> str:
         return f"Node(id={self.id!r}, organization_id={self.organization_id}, {self.status})"
-
-
-class ProjectEdgePolicy(Base):
-    """A project's edge policy (``project_edge_policies``); no row means ``any``."""
-
-    __tablename__ = "project_edge_policies"
-    __table_args__ = (
-        CheckConstraint("policy IN ('any', 'own_organization', 'cloud_only')", name="policy"),
-    )
-
-    project_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
-    )
-    policy: Mapped[str] = mapped_column(String(24))
-    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)

@@ -1,4 +1,4 @@
-"""Storage of enrollment tokens, nodes and edge policies: add, flush and query; never commit."""
+"""Storage of enrollment tokens and nodes: add, flush and query; never commit."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zgpu.platform.db.integrity import flush_or_conflict
-from zgpu.platform.nodes.models import EnrollmentToken, Node, ProjectEdgePolicy
+from zgpu.platform.nodes.models import EnrollmentToken, Node
 
 
 class NodeRepository:
@@ -65,12 +65,3 @@ class NodeRepository:
         if organization_id is not None:
             stmt = stmt.where(Node.organization_id == organization_id)
         return self.session.scalars(stmt).all()
-
-    def policy(self, project_id: uuid.UUID) -> ProjectEdgePolicy | None:
-        """The project's policy row, or ``None`` (meaning ``any``)."""
-        return self.session.get(ProjectEdgePolicy, project_id)
-
-    def put_policy(self, row: ProjectEdgePolicy) -> None:
-        """Stage and flush a policy row; ``Conflict`` if the project does not exist."""
-        self.session.add(row)
-        flush_or_conflict(self.session, "the edge policy could not be stored", param="project_id")

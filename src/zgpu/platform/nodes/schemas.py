@@ -23,14 +23,6 @@ class NodeState(StrEnum):
     QUARANTINED = "quarantined"
 
 
-class EdgePolicy(StrEnum):
-    """Where a project's requests may run: any node, its organization's nodes, or the cloud."""
-
-    ANY = "any"
-    OWN_ORGANIZATION = "own_organization"
-    CLOUD_ONLY = "cloud_only"
-
-
 class TokenStatus(StrEnum):
     """Whether an enrollment token can still enroll a node."""
 

@@ -13,13 +13,12 @@ from zgpu.platform.db.types import utc_now
 from zgpu.platform.errors import InvalidArgument, NotFound, Unauthenticated
 from zgpu.platform.names import clean_name
 from zgpu.platform.nodes import secret as node_secret
-from zgpu.platform.nodes.models import EnrollmentToken, Node, ProjectEdgePolicy
+from zgpu.platform.nodes.models import EnrollmentToken, Node
 from zgpu.platform.nodes.repository import NodeRepository
 from zgpu.platform.nodes.schemas import (
     NODE_NAME_MAX,
     QUARANTINE_REASON_MAX,
     CreatedToken,
-    EdgePolicy,
     EnrolledNode,
     NodeInfo,
     NodeState,
@@ -29,6 +28,7 @@ from zgpu.platform.nodes.schemas import (
     TokenStatus,
 )
 from zgpu.platform.projects.repository import ProjectRepository
+from zgpu.platform.projects.schemas import EdgePolicy
 
 DEFAULT_TOKEN_TTL = timedelta(hours=24)
 _INVALID_TOKEN = "Invalid enrollment token: it is unknown, used or expired."
@@ -248,19 +248,17 @@ def note_seen(
 
 
 def get_edge_policy(session: Session, project_id: uuid.UUID) -> EdgePolicy:
-    """The project's edge policy (``any`` unless set)."""
-    row = NodeRepository(session).policy(project_id)
-    return EdgePolicy(row.policy) if row is not None else EdgePolicy.ANY
+    """The project's edge policy (``any`` unless set). Raises ``NotFound``."""
+    project = ProjectRepository(session).get(project_id)
+    if project is None:
+        raise NotFound(f"project {project_id} not found", param="project_id")
+    return EdgePolicy(project.edge_policy)
 
 
 def set_edge_policy(session: Session, project_id: uuid.UUID, policy: EdgePolicy) -> None:
     """Set the project's edge policy. Raises ``NotFound`` if the project does not exist."""
-    if ProjectRepository(session).get(project_id) is None:
+    project = ProjectRepository(session).get(project_id)
+    if project is None:
         raise NotFound(f"project {project_id} not found", param="project_id")
-    repository = NodeRepository(session)
-    row = repository.policy(project_id)
-    if row is None:
-        repository.put_policy(ProjectEdgePolicy(project_id=project_id, policy=policy.value))
-    else:
-        row.policy = policy.value
-        session.flush()
+    project.edge_policy = EdgePolicy(policy).value
+    session.flush()

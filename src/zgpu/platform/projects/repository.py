@@ -51,6 +51,11 @@ class ProjectRepository:
             stmt = stmt.where(Project.organization_id == organization_id)
         return self.session.scalars(stmt).all()
 
+    def edge_policies(self, exclude: str) -> Sequence[tuple[uuid.UUID, str]]:
+        """``(project id, edge policy)`` of every project whose policy is not ``exclude``."""
+        stmt = select(Project.id, Project.edge_policy).where(Project.edge_policy != exclude)
+        return [(row[0], row[1]) for row in self.session.execute(stmt)]
+
     def flush(self) -> None:
         """Write pending changes to the transaction."""
         self.session.flush()

@@ -1,4 +1,4 @@
-"""Project values: the deployment environments and name limits."""
+"""Project values: the deployment environments, edge policies and name limits."""
 
 from __future__ import annotations
 
@@ -14,3 +14,12 @@ class Environment(StrEnum):
     DEVELOPMENT = "development"
     STAGING = "staging"
     PRODUCTION = "production"
+
+
+class EdgePolicy(StrEnum):
+    """Where a project's requests may run: ``any`` edge node, only nodes enrolled by the
+    project's organization (``own_organization``), or never on an edge node (``cloud_only``)."""
+
+    ANY = "any"
+    OWN_ORGANIZATION = "own_organization"
+    CLOUD_ONLY = "cloud_only"

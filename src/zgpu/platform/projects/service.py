@@ -13,7 +13,7 @@ from zgpu.platform.errors import Conflict, InvalidArgument, NotFound
 from zgpu.platform.names import clean_name
 from zgpu.platform.projects.models import Project
 from zgpu.platform.projects.repository import ProjectRepository
-from zgpu.platform.projects.schemas import PROJECT_NAME_MAX, Environment
+from zgpu.platform.projects.schemas import PROJECT_NAME_MAX, EdgePolicy, Environment
 
 
 def _environment(value: str) -> Environment:
@@ -53,6 +53,12 @@ def list_projects(session: Session, organization_id: uuid.UUID | None = None) ->
     return list(ProjectRepository(session).list(organization_id))
 
 
+def edge_policies(session: Session) -> dict[uuid.UUID, EdgePolicy]:
+    """The edge policy of every project whose policy is not ``any`` (the default)."""
+    rows = ProjectRepository(session).edge_policies(exclude=EdgePolicy.ANY.value)
+    return {project_id: EdgePolicy(policy) for project_id, policy in rows}
+
+
 def get_project(session: Session, project_id: uuid.UUID) -> Project:
     """The project with this id; raises ``NotFound`` when there is none."""
     project = ProjectRepository(session).get(project_id)
@@ -73,17 +79,28 @@ def archive_project(session: Session, project_id: uuid.UUID) -> Project:
     return project
 
 
+def _edge_policy(value: str) -> EdgePolicy:
+    try:
+        return EdgePolicy(value)
+    except ValueError:
+        valid = ", ".join(policy.value for policy in EdgePolicy)
+        raise InvalidArgument(f"edge_policy must be one of {valid}", param="edge_policy") from None
+
+
 def update_project(
     session: Session,
     project_id: uuid.UUID,
     *,
     name: str | None = None,
     environment: str | None = None,
+    edge_policy: str | None = None,
 ) -> Project:
-    """Rename a project and/or change its environment label (``None`` keeps a value).
+    """Rename a project, change its environment label and/or its edge policy (``None`` keeps
+    a value).
 
-    Raises ``NotFound``, ``InvalidArgument`` (param ``name`` or ``environment``) and
-    ``Conflict`` when another live project of the organization has the new name.
+    Raises ``NotFound``, ``InvalidArgument`` (param ``name``, ``environment`` or
+    ``edge_policy``) and ``Conflict`` when another live project of the organization has the
+    new name.
     """
     project = get_project(session, project_id)
     projects = ProjectRepository(session)
@@ -97,6 +114,8 @@ def update_project(
             project.name = cleaned
     if environment is not None:
         project.environment = _environment(environment).value
+    if edge_policy is not None:
+        project.edge_policy = _edge_policy(edge_policy).value
     flush_or_conflict(session, "a live project with this name already exists", param="name")
     return project
 
