@@ -1,7 +1,8 @@
 """Logs and usage at scale: 1,000,000 log rows in one project, on SQLite and PostgreSQL.
 
 Usage: python bench/logs_usage.py [--rows 1000000] [--backends sqlite,postgresql]
-                                  [--rate 500] [--seconds 4] [--runs 9]
+                                  [--rate 500] [--seconds 4] [--rounds 4] [--runs 9]
+                                  [--record-only]
 
 For each backend: fills one project with ``--rows`` request logs spread over 35 days (bulk
 executemany in chunks of 50,000, rollups computed alongside in the same transactions), then
@@ -11,8 +12,11 @@ measures (median of ``--runs``):
 - a 30-day usage summary, a 30-day daily series grouped by model and a 7-day hourly series;
 
 and the latency of recording one request through ``RequestLogWriter`` at ``--rate`` requests/s
-with rollups and without (same database, same run, alternated), whose difference is what
-rollups add. PostgreSQL is the embedded server of the test suite (``tests.support.postgres``).
+without rollups, with rollups, and with rollups and billing (the gateway's configuration): same
+database, same run, ``--seconds`` each in ``--rounds`` alternating slices. The difference with
+and without rollups is what rollups add. ``--record-only`` skips the queries (to iterate on
+recording with a small ``--rows``). PostgreSQL is the embedded server of the test suite
+(``tests.support.postgres``).
 """
 
 from __future__ import annotations
@@ -73,6 +77,7 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
     record: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     plans: dict[str, str] = field(default_factory=dict)
+    load: float = 0.0
 
 
 def _status(rng: random.Random) -> int:
@@ -189,17 +194,36 @@ def measure_queries(db: Database, project_id: uuid.UUID, runs: int, result: Resu
     result.plans["30-day requests"] = f"{totals.requests:,}"
 
 
+RECORD_MODES: dict[str, tuple[bool, bool]] = {
+    "without rollups": (False, False),
+    "with rollups": (True, False),
+    "with rollups and billing": (True, True),
+}
+"""The writer configurations compared, ``(usage_rollups, bill_usage)``; the gateway runs the
+last one."""
+
+
 async def measure_recording(
-    db: Database, project_id: uuid.UUID, key: uuid.UUID, rate: float, seconds: float
+    db: Database,
+    project_id: uuid.UUID,
+    key: uuid.UUID,
+    rate: float,
+    seconds: float,
+    rounds: int,
 ) -> dict[str, tuple[float, float, float]]:
-    """``(mean, p50, p99)`` ms of ``record`` at ``rate``/s, with and without rollups."""
-    samples: dict[str, list[float]] = {"with rollups": [], "without rollups": []}
+    """``(mean, p50, p99)`` ms of ``record`` at ``rate``/s in each of ``RECORD_MODES``.
+
+    Each mode runs ``seconds`` in all, in ``rounds`` slices, the modes alternating (in a
+    rotated order each round) so that drift and neighbours' load affect them alike. Also
+    returns, under ``"rollups add, median of rounds"``, the median over rounds of the
+    difference of the mean with and without rollups, and under ``"one at a time, <mode>"`` the
+    median latency of requests recorded one after the other (values as ``(v, v, v)``).
+    """
+    samples: dict[str, list[float]] = {name: [] for name in RECORD_MODES}
+    per_round: dict[str, list[float]] = {name: [] for name in RECORD_MODES}
     rng = random.Random(7)
-    counter = 0
 
     async def one(writer: RequestLogWriter, into: list[float]) -> None:
-        nonlocal counter
-        counter += 1
         entry = RequestLogEntry(
             request_id=f"req_live_{uuid.uuid4().hex}",
             project_id=project_id,
@@ -215,10 +239,11 @@ async def measure_recording(
         await writer.record(entry)
         into.append((time.perf_counter() - started) * 1000)
 
-    async def drive(rollups: bool, duration: float) -> None:
-        writer = RequestLogWriter(db, usage_rollups=rollups)
+    async def drive(mode: str, duration: float) -> None:
+        rollups, billing = RECORD_MODES[mode]
+        writer = RequestLogWriter(db, usage_rollups=rollups, bill_usage=billing)
         await writer.start()
-        into = samples["with rollups" if rollups else "without rollups"]
+        into: list[float] = []
         tasks = []
         interval = 1 / rate
         begin = time.perf_counter()
@@ -233,14 +258,33 @@ async def measure_recording(
             await asyncio.gather(*tasks)
         finally:
             await writer.stop()
+        samples[mode].extend(into)
+        per_round[mode].append(statistics.fmean(into))
 
-    await drive(True, 0.5)  # warm-up, discarded
-    for values in samples.values():
+    async def sequential(mode: str, count: int) -> None:
+        rollups, billing = RECORD_MODES[mode]
+        writer = RequestLogWriter(db, usage_rollups=rollups, bill_usage=billing)
+        await writer.start()
+        try:
+            for _ in range(count):
+                await one(writer, alone[mode])
+        finally:
+            await writer.stop()
+
+    for mode in RECORD_MODES:  # warm-up (connections, prepared statements), discarded
+        await drive(mode, 0.3)
+    for values in (*samples.values(), *per_round.values()):
         values.clear()
-    for _ in range(2):  # alternate, so drift affects both alike
-        await drive(False, seconds / 2)
-        await drive(True, seconds / 2)
-    return {
+    # One request at a time: each is a batch of one; little queueing for load to amplify.
+    alone: dict[str, list[float]] = {name: [] for name in RECORD_MODES}
+    for _ in range(rounds):
+        for mode in RECORD_MODES:
+            await sequential(mode, 50)
+    modes = list(RECORD_MODES)
+    for round_ in range(rounds):
+        for mode in modes[round_ % len(modes) :] + modes[: round_ % len(modes)]:
+            await drive(mode, seconds / rounds)
+    results = {
         name: (
             statistics.fmean(values),
             statistics.median(values),
@@ -248,6 +292,17 @@ async def measure_recording(
         )
         for name, values in samples.items()
     }
+    added = statistics.median(
+        with_ - without
+        for with_, without in zip(
+            per_round["with rollups"], per_round["without rollups"], strict=True
+        )
+    )
+    results["rollups add, median of rounds"] = (added, added, added)
+    for name, values in alone.items():
+        median = statistics.median(values)
+        results[f"one at a time, {name}"] = (median, median, median)
+    return results
 
 
 def run_backend(name: str, url: str, args: argparse.Namespace) -> Result:
@@ -262,10 +317,13 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> Result:
             keys = [create_key(session, project.id, f"key {n}").id for n in range(3)]
         result.fill_s = fill(db, project.id, keys, args.rows)
         console.print(f"  filled in {result.fill_s:.1f} s")
-        measure_queries(db, project.id, args.runs, result)
+        if not args.record_only:
+            measure_queries(db, project.id, args.runs, result)
+        console.print(f"  recording at {args.rate:.0f}/s, load average {os.getloadavg()[0]:.1f}")
         result.record = asyncio.run(
-            measure_recording(db, project.id, keys[0], args.rate, args.seconds)
+            measure_recording(db, project.id, keys[0], args.rate, args.seconds, args.rounds)
         )
+        result.load = os.getloadavg()[0]
     finally:
         db.dispose()
     return result
@@ -283,7 +341,7 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
             colour = "green" if value < LIMIT_MS else "red"
             cells.append(f"[{colour}]{value:.2f} ms[/]")
         table.add_row(measure, *cells)
-    for kind in ("without rollups", "with rollups"):
+    for kind in RECORD_MODES:
         table.add_row(
             f"record at {args.rate:.0f}/s, {kind} (mean / p50 / p99)",
             *("{:.2f} / {:.2f} / {:.2f} ms".format(*result.record[kind]) for result in results),
@@ -298,12 +356,25 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
             for result in results
         ),
     )
+    table.add_row(
+        f"rollups add, median of {args.rounds} rounds (mean)",
+        *(f"{r.record['rollups add, median of rounds'][0]:+.3f} ms" for r in results),
+    )
+    table.add_row(
+        "one request at a time, without / with rollups / and billing (p50)",
+        *(
+            " / ".join(f"{r.record[f'one at a time, {kind}'][0]:.2f}" for kind in RECORD_MODES)
+            + " ms"
+            for r in results
+        ),
+    )
+    table.add_row("load average after recording", *(f"{r.load:.1f}" for r in results))
     table.add_row("bulk fill", *(f"{r.fill_s:.1f} s" for r in results))
     console.print(table)
     for result in results:
         for name, plan in result.plans.items():
             console.print(f"[dim]{result.backend} {name}: {plan}[/]")
-    worst_query = max(v for r in results for v in r.timings.values())
+    worst_query = max((v for r in results for v in r.timings.values()), default=0.0)
     worst_added = max(r.record["with rollups"][0] - r.record["without rollups"][0] for r in results)
     ok = worst_query < LIMIT_MS and worst_added < 1.0
     console.print(
@@ -322,6 +393,10 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=500.0)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument(
+        "--record-only", action="store_true", help="skip the queries; measure recording only"
+    )
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory(prefix="zgpu-bench-") as tmp:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -14,6 +15,27 @@ from zgpu.platform.logs.cursor import Position
 from zgpu.platform.logs.models import RequestLog
 from zgpu.platform.logs.query import LogFilter, Order, SortKey
 from zgpu.platform.logs.schemas import RequestLogEntry
+from zgpu.platform.usage.unnest import column_arrays, unnest_insert
+
+LOG_COLUMNS = (*RequestLogEntry.__dataclass_fields__, "status_class")
+"""The columns an insert fills: every field of ``RequestLogEntry`` and ``status_class``."""
+LOG_PREFIX = "log_"
+"""The parameter prefix ``insert_many`` uses (see ``zgpu.platform.usage.unnest``)."""
+
+
+def log_rows(entries: Iterable[RequestLogEntry]) -> list[dict[str, Any]]:
+    """The entries as column values for an insert (``LOG_COLUMNS``, ``status_class`` filled)."""
+    return [entry.as_row() | {"status_class": entry.status // 100} for entry in entries]
+
+
+@functools.cache
+def log_insert_sql(prefix: str) -> str:
+    """PostgreSQL text of the insert of a batch of log rows, built once.
+
+    Parameters are one array per column of ``LOG_COLUMNS``, named ``prefix + column``
+    (``zgpu.platform.usage.unnest.column_arrays`` builds them).
+    """
+    return unnest_insert(cast(Table, RequestLog.__table__), LOG_COLUMNS, prefix)
 
 
 class RequestLogRepository:
@@ -23,12 +45,19 @@ class RequestLogRepository:
         self.session = session
 
     def insert_many(self, entries: Sequence[RequestLogEntry]) -> None:
-        """Insert every entry in one executemany statement."""
-        if entries:
-            # Core insert on the table: plain executemany, no ORM bookkeeping per row.
-            table = cast(Table, RequestLog.__table__)
-            rows = [entry.as_row() | {"status_class": entry.status // 100} for entry in entries]
-            self.session.execute(insert(table), rows)
+        """Insert every entry in one statement.
+
+        On PostgreSQL one ``INSERT ... SELECT FROM unnest(...)`` (``log_insert_sql``), on
+        SQLite one executemany; no ORM bookkeeping per row either way.
+        """
+        if not entries:
+            return
+        rows = log_rows(entries)
+        if self.session.get_bind().dialect.name == "postgresql":
+            params = column_arrays(rows, LOG_COLUMNS, LOG_PREFIX)
+            self.session.connection().exec_driver_sql(log_insert_sql(LOG_PREFIX), params)
+        else:
+            self.session.execute(insert(cast(Table, RequestLog.__table__)), rows)
 
     def list_for_project(
         self, project_id: uuid.UUID, limit: int, before_id: int | None

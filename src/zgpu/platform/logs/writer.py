@@ -1,14 +1,16 @@
 """``RequestLogWriter``: durable request logs with group commit.
 
 Every ``record`` call waits until its row is committed, yet many calls share one transaction:
-one asyncio task owns a queue, takes everything pending (up to ``max_batch``), inserts it with
-one executemany in one transaction on a worker thread, then resolves every waiter. While a batch
-is being written the next one accumulates, so the number of commits adapts to the load.
+one asyncio task owns a queue, takes everything pending (up to ``max_batch``), commits it in one
+transaction on a worker thread (``zgpu.platform.logs.batch``: on a connection kept between
+batches; on PostgreSQL without billing, a single statement in one round trip), then resolves
+every waiter. While a batch is being written the next one accumulates, so the number of commits
+adapts to the load.
 
 The same transaction adds the batch to the usage rollups (``zgpu.platform.usage``): the batch
-is grouped in memory by project, key, model and minute/hour/day bucket, and each group is one
-upsert. A log row and its share of the rollups therefore commit together or not at all, which
-is what keeps usage totals equal to sums over the log.
+is grouped in memory by project, key, model and minute/hour/day bucket, and each group adds to
+its rollup row once. A log row and its share of the rollups therefore commit together or not at
+all, which is what keeps usage totals equal to sums over the log.
 
 A failed batch is never dropped silently. If it failed on a constraint (a duplicate request id,
 a project that no longer exists), its entries are retried one per transaction so that only the
@@ -26,12 +28,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
-from zgpu.platform.billing.usage_costs import record_usage_costs
 from zgpu.platform.db.session import Database
 from zgpu.platform.errors import StorageError
-from zgpu.platform.logs.repository import RequestLogRepository
+from zgpu.platform.logs.batch import BatchConnection
 from zgpu.platform.logs.schemas import RequestLogEntry
-from zgpu.platform.usage.rollup import record_usage
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +68,9 @@ class RequestLogWriter:
     ) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be >= 1")
-        self._db = db
         self._max_batch = max_batch
-        self._usage_rollups = usage_rollups
-        self._bill_usage = bill_usage
         self._on_billed = on_billed
+        self._connection = BatchConnection(db, usage_rollups=usage_rollups, bill_usage=bill_usage)
         self._queue: asyncio.Queue[_Pending | object] | None = None
         self._task: asyncio.Task[None] | None = None
         self._accepting = False
@@ -94,8 +92,11 @@ class RequestLogWriter:
         if task is None or queue is None:
             return
         queue.put_nowait(_STOP)
-        await task
-        self._task = None
+        try:
+            await task
+        finally:
+            self._task = None
+            await asyncio.to_thread(self._connection.close)
 
     async def record(self, entry: RequestLogEntry) -> None:
         """Store ``entry``; returns once its row is committed.
@@ -171,14 +172,7 @@ class RequestLogWriter:
         return results
 
     def _insert(self, entries: Sequence[RequestLogEntry]) -> None:
-        billed: dict[uuid.UUID, int] = {}
-        with self._db.session() as session:
-            RequestLogRepository(session).insert_many(entries)
-            if self._usage_rollups:
-                record_usage(session, entries)
-            if self._bill_usage:
-                # The cost is durable exactly when the log row is: one commit for both.
-                billed = record_usage_costs(session, entries)
+        billed = self._connection.write(entries)
         self.batches += 1
         if billed and self._on_billed is not None:
             self._on_billed(billed)

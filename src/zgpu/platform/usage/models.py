@@ -13,6 +13,9 @@ from zgpu.platform.db.base import Base
 NO_KEY = uuid.UUID(int=0)
 """The ``api_key_id`` of rollups of requests made without a key (a primary key has no NULLs)."""
 
+ERROR_STATUS = 400
+"""Requests answered with this status or above count as errors."""
+
 
 class UsageRollup(Base):
     """Counters of one ``(project, key, model)`` over one minute, hour or day (``usage_rollups``).

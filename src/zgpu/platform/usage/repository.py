@@ -8,16 +8,21 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from zgpu.platform.usage.buckets import Segment
-from zgpu.platform.usage.models import UsageRollup
+from zgpu.platform.usage.buckets import GRANULARITIES, Segment
+from zgpu.platform.usage.models import ERROR_STATUS, NO_KEY, UsageRollup
+from zgpu.platform.usage.unnest import column_arrays, unnest_insert
 
 COUNTERS = ("requests", "errors", "input_tokens", "output_tokens", "latency_us_sum")
 """The summed columns, in the order query rows carry them (after the grouping columns)."""
 
 _KEY = ("project_id", "granularity", "bucket_start", "api_key_id", "model")
+ROLLUP_COLUMNS = (*_KEY, *COUNTERS)
+"""Every column of a rollup row, in the order ``rollup_upsert_sql`` lists them."""
+ROLLUP_PREFIX = "rollup_"
+"""The parameter prefix ``upsert_many`` uses (see ``zgpu.platform.usage.unnest``)."""
 
 
 class UsageRepository:
@@ -29,14 +34,20 @@ class UsageRepository:
     def upsert_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert each row, or add its counters to the existing row with the same key.
 
-        One executemany statement (``INSERT ... ON CONFLICT DO UPDATE``) on SQLite and
-        PostgreSQL. Rows should be sorted by key (``rollup_rows`` does it) so that concurrent
-        transactions lock them in the same order.
+        ``INSERT ... ON CONFLICT DO UPDATE``: on PostgreSQL one statement with one array per
+        column (``rollup_upsert_sql``), on SQLite an executemany. Keys must be distinct (each
+        row is touched once per statement; ``rollup_rows`` aggregates) and should be sorted
+        (``rollup_rows`` does it) so that concurrent transactions lock them in the same order.
         """
         if not rows:
             return
-        stmt = _upsert_statement(self.session.get_bind().dialect.name)
-        self.session.execute(stmt, list(rows))
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            sql = rollup_upsert_sql(ROLLUP_PREFIX)
+            params = column_arrays(rows, ROLLUP_COLUMNS, ROLLUP_PREFIX)
+            self.session.connection().exec_driver_sql(sql, params)
+            return
+        self.session.execute(_upsert_statement(dialect), list(rows))
 
     def sum_segments(
         self,
@@ -85,20 +96,59 @@ class UsageRepository:
 
 
 @functools.cache
-def _upsert_statement(dialect: str) -> Any:
-    """The add-to-counters upsert for ``dialect``, built once: building it costs more than
-    running it for a small batch. Statements are immutable, so sharing one is safe."""
+def rollup_upsert_sql(prefix: str) -> str:
+    """PostgreSQL text of the add-to-counters upsert of a batch of rollup rows, built once.
+
+    Parameters are one array per column of ``ROLLUP_COLUMNS``, named ``prefix + column``
+    (``column_arrays`` builds them). The batch's keys must be distinct: PostgreSQL refuses to
+    update one row twice in a statement.
+    """
     table = cast(Table, UsageRollup.__table__)
-    if dialect == "postgresql":
-        pg_stmt = postgresql.insert(table)
-        return pg_stmt.on_conflict_do_update(
-            index_elements=list(_KEY),
-            set_={name: table.c[name] + pg_stmt.excluded[name] for name in COUNTERS},
-        )
-    if dialect == "sqlite":
-        lite_stmt = sqlite.insert(table)
-        return lite_stmt.on_conflict_do_update(
-            index_elements=list(_KEY),
-            set_={name: table.c[name] + lite_stmt.excluded[name] for name in COUNTERS},
-        )
-    raise NotImplementedError(f"usage rollups do not support {dialect}")
+    updates = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in COUNTERS)
+    return (
+        f"{unnest_insert(table, ROLLUP_COLUMNS, prefix)} "
+        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}"
+    )
+
+
+@functools.cache
+def rollup_from_requests_sql(source: str) -> str:
+    """PostgreSQL text adding the requests of relation ``source`` to the rollups, built once.
+
+    ``source`` (a CTE or table name) must have the ``request_logs`` columns ``project_id``,
+    ``api_key_id``, ``model``, ``status``, ``input_tokens``, ``output_tokens`` and
+    ``created_at``, plus ``latency_us``: each latency already rounded by ``latency_us()``, so
+    the sums are the ones ``rollup_rows`` computes, exactly. The requests are grouped per
+    rollup key in the statement (each rollup row is touched once, in key order) and added with
+    ``ON CONFLICT DO UPDATE``. Buckets are UTC ``date_trunc``s, the boundaries ``floor_time``
+    gives.
+    """
+    table = cast(Table, UsageRollup.__table__)
+    granularities = ", ".join(f"('{granularity.value}')" for granularity in GRANULARITIES)
+    updates = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in COUNTERS)
+    bucket = "date_trunc(g.granularity, s.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+    return (
+        f"INSERT INTO {table.name} ({', '.join(ROLLUP_COLUMNS)}) "
+        f"SELECT s.project_id, g.granularity, {bucket}, "
+        f"coalesce(s.api_key_id, '{NO_KEY}'::uuid), s.model, "
+        f"count(*), count(*) FILTER (WHERE s.status >= {ERROR_STATUS}), "
+        "sum(s.input_tokens)::bigint, sum(s.output_tokens)::bigint, sum(s.latency_us)::bigint "
+        f"FROM {source} AS s CROSS JOIN (VALUES {granularities}) AS g(granularity) "
+        "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5 "
+        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}"
+    )
+
+
+@functools.cache
+def _upsert_statement(dialect: str) -> Any:
+    """The add-to-counters executemany upsert for ``dialect`` (SQLite), built once: building it
+    costs more than running it for a small batch. Statements are immutable, so sharing one is
+    safe."""
+    if dialect != "sqlite":
+        raise NotImplementedError(f"usage rollups do not support {dialect}")
+    table = cast(Table, UsageRollup.__table__)
+    stmt = sqlite.insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=list(_KEY),
+        set_={name: table.c[name] + stmt.excluded[name] for name in COUNTERS},
+    )

@@ -16,11 +16,8 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from zgpu.platform.usage.buckets import GRANULARITIES, floor_time
-from zgpu.platform.usage.models import NO_KEY
+from zgpu.platform.usage.models import ERROR_STATUS, NO_KEY
 from zgpu.platform.usage.repository import UsageRepository
-
-ERROR_STATUS = 400
-"""Requests answered with this status or above count as errors."""
 
 
 class UsageSource(Protocol):
