@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import orjson
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
@@ -167,6 +168,17 @@ async def _record(gateway: Gateway, trace: _Trace, status: int, error_code: str 
     )
 
 
+async def _model_named_in(request: Request) -> str:
+    """The ``model`` of a body that failed validation, when it names one, so the log row of
+    the failure says which model the caller asked for (``""`` otherwise)."""
+    try:
+        parsed = orjson.loads(await request.body())  # the body was already read: cached
+    except (orjson.JSONDecodeError, RuntimeError):
+        return ""
+    model = parsed.get("model") if isinstance(parsed, dict) else None
+    return model if isinstance(model, str) else ""
+
+
 async def _record_failure(
     request: Request, gateway: Gateway, trace: _Trace, exc: Exception
 ) -> None:
@@ -177,9 +189,12 @@ async def _record_failure(
             trace.key = await authenticate(gateway.authenticator, request.headers)
         except Exception:
             trace.key = None
-    status, _, code = describe_error(exc)
+    if not trace.model:
+        trace.model = await _model_named_in(request)
+    status, error_type, code = describe_error(exc)
     try:
-        await _record(gateway, trace, status=status, error_code=code)
+        # Validation errors have no code of their own; the type still says what kind it was.
+        await _record(gateway, trace, status=status, error_code=code or error_type)
     except Exception:
         # The client gets its original error; the failed write is reported here, not hidden.
         logger.exception("could not record the failed request %s", trace.request_id)

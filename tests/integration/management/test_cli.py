@@ -111,6 +111,22 @@ def test_logs_and_usage_remotely_match_the_traffic(
     )
     assert {row["id"] for row in only_unknown} == {r.headers["x-request-id"] for r in unknown}
     assert {row["error_code"] for row in only_unknown} == {"model_not_found"}
+    # A body that failed validation is still logged under the model it named.
+    summary = json.loads(
+        _run(
+            "logs",
+            "--server",
+            live.url,
+            "--project",
+            project,
+            "--model",
+            "zlm-v1-summary-cloud",
+            "--json",
+        )
+    )
+    assert [(r["id"], r["error_code"]) for r in summary] == [
+        (bad_input.headers["x-request-id"], "invalid_request_error")
+    ]
     assert (
         json.loads(
             _run("logs", "--server", live.url, "--project", project, "--status", "5xx", "--json")
