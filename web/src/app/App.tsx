@@ -1,13 +1,18 @@
-import { Suspense } from "react";
+import { Suspense, useEffect } from "react";
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from "react-router";
 import { AuthPage } from "../pages/auth/AuthPage";
-import { PAGES } from "./routes";
+import { PAGES, preloadAllPages } from "./routes";
 import { SessionProvider, useSession } from "./session";
 import { Shell } from "./Shell";
 
 function Gate() {
   const session = useSession();
   const location = useLocation();
+  const signedIn = session.state === "signed-in";
+  // Once signed in, fetch the other pages' code in idle time: moving between pages never waits.
+  useEffect(() => {
+    if (signedIn) preloadAllPages();
+  }, [signedIn]);
   if (session.state === "loading") return <p className="notice muted" aria-busy="true">Loading…</p>;
   if (session.state === "signed-out") {
     return (

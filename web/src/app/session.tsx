@@ -1,6 +1,6 @@
 // The signed-in user, the organization and project the dashboard acts in, and how to change them.
 // Pages read it with `useSession()`; the choice of organization and project survives reloads.
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { api, ApiError, setOrganization } from "../api/client";
 import type { AuthSession, Environment, ListOf, Organization, Project, User } from "../api/types";
 import { roleCan, type Permission } from "./permissions";
@@ -37,6 +37,13 @@ export interface SessionValue {
 
 const SessionContext = createContext<SessionValue | null>(null);
 
+function fetchProjects(organizationId: string): Promise<ListOf<Project>> {
+  return api<ListOf<Project>>("GET", "/v1/organization/projects", {
+    headers: { "x-organization-id": organizationId },
+    query: { limit: 100 },
+  });
+}
+
 function pick<T extends { id: string }>(items: T[], wanted: string | null): T | null {
   return items.find((item) => item.id === wanted) ?? items[0] ?? null;
 }
@@ -53,10 +60,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(session.user);
     setOrganizations(session.organizations);
     const org = pick(session.organizations, localStorage.getItem(ORG_KEY));
+    if (org) localStorage.setItem(ORG_KEY, org.id); // so the next load can ask for its projects early
     setOrganization(org?.id ?? null);
     setOrganizationState(org);
     setState("signed-in");
   }, []);
+
+  // The projects of the remembered organization, requested together with the session on load
+  // (one round trip less before a page can ask for its data); used once, if that organization
+  // is still the one chosen.
+  const early = useRef<{ organizationId: string; list: Promise<ListOf<Project> | null> } | null>(null);
 
   const loadProjects = useCallback(async (org: Organization | null) => {
     if (!org) {
@@ -64,16 +77,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setProject(null);
       return;
     }
-    const list = await api<ListOf<Project>>("GET", "/v1/organization/projects", {
-      headers: { "x-organization-id": org.id },
-      query: { limit: 100 },
-    });
+    const pending = early.current;
+    early.current = null;
+    const list =
+      (pending && pending.organizationId === org.id ? await pending.list : null) ?? (await fetchProjects(org.id));
     const active = list.data.filter((p) => p.status === "active");
     setProjects(active);
     setProject(pick(active, localStorage.getItem(PROJECT_KEY)));
   }, []);
 
   useEffect(() => {
+    const remembered = localStorage.getItem(ORG_KEY);
+    if (remembered) {
+      early.current = { organizationId: remembered, list: fetchProjects(remembered).catch(() => null) };
+    }
     api<AuthSession>("GET", "/v1/auth/session")
       .then(adopt)
       .catch((exc: unknown) => {
