@@ -3,9 +3,11 @@
 1. The input is reduced to plain text (HTML tags stripped), split into sentences
    (``sentences.split_sentences``) and cleaned of news boilerplate (``summary_cleanup``:
    datelines, bylines, credits, link lines); at most ``max_sentences`` from the start (read
-   from the first ``max_chars`` characters) are kept.
-2. Each sentence is embedded once, in one batched call. Salience is a lead prior plus directed
-   degree centrality over the sentence graph (``summary_salience``).
+   from the first ``max_chars`` characters) are kept. Each is compressed
+   (``summary_compression``): parentheticals, dash asides and a closing attribution
+   (", police said.") are deleted, nothing is rewritten.
+2. Each sentence is embedded once, in one batched call. Salience is a lead prior scaled down
+   for short sentences, plus similarity to the lead sentence (``summary_salience``).
 3. Sentences are chosen greedily by salience (``summary_selection``): only standalone sentences
    (no fragments, questions or pieces of a multi-sentence quote), a sentence opening with a
    pronoun or connective only after its antecedent, no near-duplicates. The summary stops at
@@ -28,6 +30,7 @@ from zgpu.nlm.tasks.plain_text import to_plain_text
 from zgpu.nlm.tasks.protocols import TextEncoder
 from zgpu.nlm.tasks.sentences import split_sentences
 from zgpu.nlm.tasks.summary_cleanup import clean_sentences
+from zgpu.nlm.tasks.summary_compression import compress_sentences
 from zgpu.nlm.tasks.summary_readability import dependent_mask, standalone_mask
 from zgpu.nlm.tasks.summary_salience import SalienceWeights, salience
 from zgpu.nlm.tasks.summary_selection import select_sentences
@@ -39,7 +42,8 @@ ELLIPSIS = "…"
 class SummaryConfig:
     """Parameters of ``summarize``; the defaults are tuned on CNN/DailyMail dev articles.
 
-    ``count`` overrides ``summary_length`` (used to compare at a fixed length).
+    ``count`` overrides ``summary_length`` (used to compare at a fixed length);
+    ``compress`` turns sentence compression off when false (whole sentences only).
     """
 
     weights: SalienceWeights = field(default_factory=SalienceWeights)
@@ -48,6 +52,7 @@ class SummaryConfig:
     max_sentences: int = 100
     max_chars: int = 30_000
     count: int | None = None
+    compress: bool = True
 
 
 DEFAULT_CONFIG = SummaryConfig()
@@ -66,14 +71,15 @@ def candidate_sentences(text: str, config: SummaryConfig = DEFAULT_CONFIG) -> li
     """The sentences a summary of ``text`` may use, in document order. Never raises.
 
     Only the first ``config.max_chars`` characters of the plain text are read (cut at a
-    space), enough for ``max_sentences`` sentences of any ordinary text.
+    space), enough for ``max_sentences`` sentences of any ordinary text. With
+    ``config.compress`` each sentence comes compressed (``summary_compression``).
     """
     plain = to_plain_text(text)
     if len(plain) > config.max_chars:
         cut = plain.rfind(" ", 0, config.max_chars)
         plain = plain[: cut if cut > 0 else config.max_chars]
-    sentences = clean_sentences(split_sentences(plain))
-    return sentences[: config.max_sentences]
+    sentences = clean_sentences(split_sentences(plain))[: config.max_sentences]
+    return compress_sentences(sentences) if config.compress else sentences
 
 
 def rank_sentences(
@@ -93,7 +99,7 @@ def rank_sentences(
     words = np.array([len(s.split()) for s in sentences], dtype=np.int64)
     count = config.count if config.count is not None else summary_length(len(sentences))
     return select_sentences(
-        salience(similarity, config.weights),
+        salience(similarity, config.weights, words),
         similarity,
         words,
         standalone_mask(sentences),
@@ -140,7 +146,8 @@ def summarize(
 ) -> str:
     """An extractive summary of ``text`` in plain text.
 
-    The result is made of whole sentences of the input in document order, except when
+    The result is made of sentences of the input in document order, each whole or with
+    asides and a closing attribution deleted (``summary_compression``), except when
     ``max_output_tokens`` (counted with ``encoder.count_tokens``) is smaller than the best
     sentence: then that sentence is cut at a word boundary and ends with "…" (or is empty if
     not even "…" fits). A text of one sentence (or one word) is returned as it is, subject to

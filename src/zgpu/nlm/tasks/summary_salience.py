@@ -1,13 +1,22 @@
 """How much each sentence of a text deserves to be in its summary.
 
-    salience(i) = lead(i) + centrality_weight * centrality(i)
+    salience(i) = lead(i) * length(i)
+                  + lead_similarity_weight * standardised cos(i, first sentence)
+                  + centrality_weight * centrality(i)
 
 - ``lead(i) = exp(-i / lead_decay)``: news puts its key facts first.
+- ``length(i) = min(1, words(i) / full_length_words)``: a short sentence ("He was 86.",
+  "Change is coming to Ferguson.") carries less than its position promises, so it keeps only
+  its share of the lead prior.
+- The cosine to the first sentence, standardised within the text (mean 0, deviation 1): a
+  summary tells the story its lead opens, so sentences about the lead's subject rank above
+  asides and background.
 - ``centrality(i)`` is directed degree centrality over a sentence graph (PacSum, Zheng and
   Lapata 2019): the edge weight between two sentences is their cosine minus a threshold placed
   at ``edge_threshold`` of the way from the smallest to the largest cosine in the text (floored
   at 0), and a sentence's degree counts edges to later sentences with weight 1 and to earlier
-  ones with ``backward_weight``. Degrees are rescaled to [0, 1] within the text.
+  ones with ``backward_weight``. Degrees are rescaled to [0, 1] within the text. Its default
+  weight is 0: on CNN/DailyMail dev articles every positive weight tried lowered ROUGE-2.
 
 All of it is vectorised numpy over an ``n x n`` cosine matrix; callers cap ``n``.
 """
@@ -25,7 +34,9 @@ class SalienceWeights:
     """The parameters of ``salience``; the defaults are tuned on CNN/DailyMail dev articles."""
 
     lead_decay: float = 4.0
-    centrality_weight: float = 0.5
+    full_length_words: int = 12
+    lead_similarity_weight: float = 0.05
+    centrality_weight: float = 0.0
     edge_threshold: float = 0.7
     backward_weight: float = 0.5
 
@@ -53,9 +64,40 @@ def centrality(similarity: NDArray[np.float32], weights: SalienceWeights) -> NDA
     return result
 
 
-def salience(similarity: NDArray[np.float32], weights: SalienceWeights) -> NDArray[np.float64]:
-    """Lead prior plus weighted centrality for each sentence of a square cosine matrix."""
+def lead_similarity(similarity: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Each sentence's cosine to the first one, standardised within the text.
+
+    Zeros when there are fewer than two sentences or all the cosines are equal.
+    """
+    if similarity.shape[0] < 2:
+        return np.zeros(similarity.shape[0], dtype=np.float64)
+    cosines = similarity[0].astype(np.float64)
+    spread = float(cosines.std())
+    if spread <= 1e-12:
+        return np.zeros(similarity.shape[0], dtype=np.float64)
+    result: NDArray[np.float64] = (cosines - cosines.mean()) / spread
+    return result
+
+
+def salience(
+    similarity: NDArray[np.float32],
+    weights: SalienceWeights,
+    words: NDArray[np.int64] | None = None,
+) -> NDArray[np.float64]:
+    """The salience of each sentence (see the module docstring) from its cosine matrix.
+
+    ``words`` holds each sentence's word count; without it every sentence counts as full
+    length. Raises ``ValueError`` if ``words`` does not have one entry per sentence.
+    """
     count = similarity.shape[0]
     lead = np.exp(-np.arange(count, dtype=np.float64) / weights.lead_decay)
-    result: NDArray[np.float64] = lead + weights.centrality_weight * centrality(similarity, weights)
+    if words is not None:
+        if words.shape != (count,):
+            raise ValueError(f"expected {count} word counts, got shape {words.shape}")
+        lead *= np.minimum(1.0, words.astype(np.float64) / max(weights.full_length_words, 1))
+    result: NDArray[np.float64] = lead + weights.lead_similarity_weight * lead_similarity(
+        similarity
+    )
+    if weights.centrality_weight:
+        result = result + weights.centrality_weight * centrality(similarity, weights)
     return result

@@ -1,4 +1,4 @@
-"""Extractive summaries: whole sentences, in order, within the token budget."""
+"""Extractive summaries: sentences of the input (asides deleted), in order, within budget."""
 
 from __future__ import annotations
 
@@ -144,3 +144,21 @@ def test_edge_inputs_never_raise(text_encoder: TextEncoder, text: str) -> None:
     assert bool(summary) == bool(text.strip())
     limited = summarize(text, text_encoder, max_output_tokens=5)
     assert text_encoder.count_tokens(limited) <= 5
+
+
+def test_summary_sentences_lose_asides_and_attributions(text_encoder: TextEncoder) -> None:
+    lead = (
+        "The city council voted on Tuesday to build a new light rail line (the first in the "
+        "state) connecting the airport to the downtown business district, officials said."
+    )
+    text = lead + " " + ARTICLE.split(". ", 1)[1]
+    summary = summarize(text, text_encoder)
+    assert summary.startswith(
+        "The city council voted on Tuesday to build a new light rail line connecting the "
+        "airport to the downtown business district."
+    )
+    assert "officials said" not in summary
+    assert "(the first" not in summary
+    whole = summarize(text, text_encoder, config=SummaryConfig(compress=False))
+    assert whole.startswith(lead)
+    assert set(split_sentences(whole)) <= set(split_sentences(text))

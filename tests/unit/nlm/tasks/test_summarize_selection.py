@@ -12,7 +12,12 @@ from zgpu.nlm.tasks.summary_readability import (
     is_question,
     standalone_mask,
 )
-from zgpu.nlm.tasks.summary_salience import SalienceWeights, centrality, salience
+from zgpu.nlm.tasks.summary_salience import (
+    SalienceWeights,
+    centrality,
+    lead_similarity,
+    salience,
+)
 from zgpu.nlm.tasks.summary_selection import select_sentences
 
 
@@ -120,3 +125,31 @@ def test_salience_prefers_the_lead_and_the_central() -> None:
     scores = salience(similarity, SalienceWeights())
     assert scores[1] > scores[2] > scores[3]
     assert centrality(np.ones((1, 1), dtype=np.float32), SalienceWeights()).tolist() == [0.0]
+
+
+def test_short_sentences_keep_only_their_share_of_the_lead() -> None:
+    similarity = np.eye(3, dtype=np.float32)
+    weights = SalienceWeights(lead_similarity_weight=0.0)
+    words = np.array([3, 20, 20], dtype=np.int64)
+    scores = salience(similarity, weights, words)
+    assert scores[1] > scores[0]
+    assert scores[1] > scores[2]
+    full = salience(similarity, weights)
+    assert full[0] > full[1] > full[2]
+    with pytest.raises(ValueError, match="word counts"):
+        salience(similarity, weights, np.array([5, 5], dtype=np.int64))
+
+
+def test_sentences_about_the_lead_rank_above_asides() -> None:
+    similarity = np.array(
+        [[1.0, 0.1, 0.8, 0.1], [0.1, 1.0, 0.1, 0.1], [0.8, 0.1, 1.0, 0.1], [0.1, 0.1, 0.1, 1.0]],
+        dtype=np.float32,
+    )
+    words = np.full(4, 20, dtype=np.int64)
+    scores = salience(
+        similarity, SalienceWeights(lead_decay=4.0, lead_similarity_weight=0.1), words
+    )
+    assert scores[2] > scores[1]
+    assert scores[0] == scores.max()
+    assert lead_similarity(np.ones((1, 1), dtype=np.float32)).tolist() == [0.0]
+    assert lead_similarity(np.ones((3, 3), dtype=np.float32)).tolist() == [0.0, 0.0, 0.0]
