@@ -1,8 +1,9 @@
 """Serve the built dashboard (``zgpu.web.DIST_DIR``) at ``/`` next to the API.
 
-``/assets/*`` are content-hashed files, cached for a year. Any other ``GET`` that a browser
-makes for a page (``Accept: text/html``) and that no API route answered gets ``index.html``, so
-deep links like ``/logs?status=5xx`` work on reload. API paths keep their JSON 404s.
+``/assets/*`` are content-hashed files, cached for a year. Any other ``GET`` that no API route
+answered and that accepts HTML (a browser's ``text/html``, or ``*/*`` as curl sends) gets
+``index.html``, so deep links like ``/logs?status=5xx`` work on reload. API paths, and callers
+asking only for JSON, keep the API's JSON 404.
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ def mount_dashboard(app: FastAPI, dist: Path) -> None:
     @app.get("/{path:path}", include_in_schema=False)
     async def page(path: str, request: Request) -> Response:
         full = "/" + path
-        if full.startswith(_API_PREFIXES) or "text/html" not in request.headers.get(
-            "accept", "*/*"
-        ):
+        accept = request.headers.get("accept", "*/*")
+        wants_page = "text/html" in accept or "*/*" in accept
+        if full.startswith(_API_PREFIXES) or not wants_page:
             # The API's own 404 envelope, exactly as if this route did not exist.
             raise HTTPException(status_code=404, detail="Not Found")
         if not index.is_file():
