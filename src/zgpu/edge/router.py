@@ -16,11 +16,16 @@ model's baseline scaled by the node's cores. Candidates are live nodes (see
 concurrency, allowed by the project's :class:`EdgePolicy` and able to run the model (cached,
 or fetchable). The smallest total wins; ties go to the smaller node id.
 
-Speed. :meth:`Router.route` looks at nodes by growing radius from the origin (grid cells, see
-:mod:`zgpu.edge.spatial`) and stops once no node beyond the radius could beat the best found:
-its round trip alone plus the cheapest possible service time is already slower. The answer is
-the same as scoring every node (:meth:`Router.explain` does that, and says why each excluded
-node was excluded).
+Speed. :meth:`Router.route` looks at nodes nearest cell first (a latitude/longitude grid, see
+:mod:`zgpu.edge.spatial`), widening the radius until no node beyond it could beat the best
+found: its round trip alone plus the cheapest possible service time is already slower. In a
+cell, nodes are sorted by speed, and three lower bounds of a node's total, cheapest first, skip
+it before its exact distance is computed: the cell's distance with the node's fastest
+per-token time (which ends the cell), then with the fetch a missing model costs, then with the
+node's exact queue, service and fetch terms. Each bound uses the same float operations as the
+total, so a skipped node cannot win or tie. The answer is the same as scoring every node
+(:meth:`Router.explain` does that, and says why each excluded node was excluded); the unit
+tests compare the two on random fleets.
 """
 
 from __future__ import annotations
@@ -31,9 +36,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from zgpu.edge.geo import DEFAULT_RTT_OVERHEAD_MS, FIBRE_KM_PER_MS, GeoPoint, haversine_km_raw
+from zgpu.edge.geo import (
+    DEFAULT_RTT_OVERHEAD_MS,
+    EARTH_RADIUS_KM,
+    FIBRE_KM_PER_MS,
+    GeoPoint,
+    haversine_km_raw,
+)
+from zgpu.edge.messages import ModelStats
 from zgpu.edge.registry import MIN_SAMPLES, NodeRegistry, NodeState, NodeStatus, core_scale
-from zgpu.edge.spatial import HALF_CIRCUMFERENCE_KM
+from zgpu.edge.spatial import HALF_CIRCUMFERENCE_KM, Cell
 
 
 class EdgePolicy(StrEnum):
@@ -119,12 +131,26 @@ class Explanation:
         return self.ranking[0] if self.ranking else None
 
 
+_Measured = tuple[ModelStats, float, float]
+"""A node's statistics for a model, with their per-token and recent service times in ms
+(both 0 when they are too few to trust)."""
+
+
+def _measured(stats: ModelStats) -> _Measured:
+    if stats.samples >= MIN_SAMPLES and stats.ms_per_token > 0:
+        return stats, stats.ms_per_token, stats.p50_ms
+    return stats, 0.0, 0.0
+
+
 class Router:
     """Scores nodes of a :class:`NodeRegistry`; pure computation, no I/O."""
 
     def __init__(self, registry: NodeRegistry, config: RouterConfig | None = None) -> None:
         self.registry = registry
         self.config = config if config is not None else RouterConfig()
+        # Per model, per node: the node's latest statistics for the model and what they say
+        # (reading a message's fields costs more than a dict lookup; messages are immutable).
+        self._measured: dict[str, dict[str, _Measured]] = {}
 
     def route(
         self,
@@ -138,37 +164,85 @@ class Router:
         if policy is EdgePolicy.CLOUD_ONLY:
             return None
         registry = self.registry
+        config = self.config
+        index = registry.index
         now = registry.now()
-        overhead = self.config.rtt_overhead_ms
+        dead_after = registry.config.dead_after_s
+        active = NodeStatus.ACTIVE
+        own_only = policy is EdgePolicy.OWN_ORGANIZATION
+        overhead = config.rtt_overhead_ms
+        cost = config.cost_of(model)
+        base_per_token = cost.ms_per_token
+        fetch_ms = cost.artifact_mb * 8.0 / config.fetch_mbps * 1000.0 + cost.load_ms
         floor_ms = tokens * registry.min_ms_per_token
         lat, lon = origin.lat, origin.lon
+        # The origin's half of the haversine formula, as haversine_km_raw computes it.
+        p1 = math.radians(lat)
+        cos_p1 = math.cos(p1)
         best: NodeState | None = None
         best_ms, best_id = math.inf, ""
-        seen: set[tuple[int, int]] = set()
-        radius = self.config.initial_radius_km
+        seen: set[Cell] = set()
+        radius = config.initial_radius_km
+        measured = self._measured.setdefault(model, {})
+        measured_limit = 2 * len(registry) + 1024
         while True:
-            cells = [
-                (bound_km, cell, entries)
-                for cell, bound_km, entries in registry.index.cells_within(lat, lon, radius)
-                if cell not in seen
-            ]
-            cells.sort(key=lambda c: c[0])  # nearest first: a good answer early prunes more
-            for bound_km, cell, entries in cells:
+            for bound_km, cell, entries in index.nearest_cells(lat, lon, radius, seen):
                 seen.add(cell)
                 cell_rtt = 2.0 * bound_km / FIBRE_KM_PER_MS + overhead
-                if cell_rtt + floor_ms > best_ms:
-                    continue
                 for speed_key, node_id, node in entries:
                     # Entries are sorted by speed: once one cannot win, none after it can.
                     if cell_rtt + tokens * speed_key > best_ms:
                         break
-                    if self._exclusion(node, model, policy, organization_id, now) is not None:
+                    in_flight, dispatched = node.in_flight, node.dispatched
+                    load = in_flight if in_flight > dispatched else dispatched
+                    concurrency = node.concurrency
+                    if load >= concurrency:
                         continue
-                    distance = haversine_km_raw(lat, lon, node.lat, node.lon)
-                    rtt = 2.0 * distance / FIBRE_KM_PER_MS + overhead
-                    if rtt + tokens * speed_key > best_ms:
+                    if model in node.models_cached:
+                        fetch = 0.0
+                    elif not node.can_fetch or cell_rtt + tokens * speed_key + fetch_ms > best_ms:
                         continue
-                    total = rtt + self._rest_ms(node, model, tokens)
+                    else:
+                        fetch = fetch_ms
+                    # The same terms as _terms, in the same float operations.
+                    stats = node.stats.get(model)
+                    if stats is None:
+                        per_token = 0.0
+                    else:
+                        known = measured.get(node_id)
+                        if known is None or known[0] is not stats:
+                            known = _measured(stats)
+                            if len(measured) >= measured_limit:
+                                measured.clear()
+                            measured[node_id] = known
+                        _, per_token, recent = known
+                    if per_token <= 0.0:
+                        per_token = max(base_per_token * core_scale(node.cores), node.speed_key)
+                        recent = per_token * 128
+                    queue = load * recent / concurrency
+                    service = tokens * per_token
+                    # A lower bound of the total (the cell's distance bound for the node's):
+                    # float addition is monotonic, so a node pruned here cannot win or tie.
+                    if cell_rtt + queue + service + fetch > best_ms:
+                        continue
+                    if (
+                        node.status is not active
+                        or not node.in_pool
+                        or node.draining
+                        or now - node.last_heartbeat > dead_after
+                        or (
+                            own_only
+                            and (organization_id is None or node.organization_id != organization_id)
+                        )
+                    ):
+                        continue
+                    p2 = math.radians(node.lat)
+                    h = (
+                        math.sin((p2 - p1) / 2) ** 2
+                        + cos_p1 * math.cos(p2) * math.sin(math.radians(node.lon - lon) / 2) ** 2
+                    )
+                    distance = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+                    total = 2.0 * distance / FIBRE_KM_PER_MS + overhead + queue + service + fetch
                     if total < best_ms or (total == best_ms and node_id < best_id):
                         best, best_ms, best_id = node, total, node_id
             # Beyond ``needed`` km the round trip alone loses to the best found so far.

@@ -2,21 +2,34 @@
 
 The globe is cut into ``cell_deg`` × ``cell_deg`` cells. Each latitude row keeps the sorted
 longitude indexes of its occupied cells, so a query touches only the rows its radius spans and,
-in each, only occupied cells (found by bisection), however empty the oceans around it are.
-Every cell whose area may hold a point within the radius is returned (the bound is
-conservative): an item that is not returned is farther than the radius.
+in each, only the occupied cells it reaches (found by bisection), however empty the oceans
+around it are. Each returned cell comes with a lower bound of the great-circle distance to
+anything in it: the haversine formula with every term at its smallest over the cell (the
+nearest latitude, the nearest longitude, and the cosine of the cell's most polar latitude).
+It is exact for many cells and never above the true distance, near the poles and across the
+antimeridian too. An item that is not returned is farther than the radius.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Generic, TypeVar
 
 from zgpu.edge.geo import EARTH_RADIUS_KM
 
 T = TypeVar("T")
+
+Cell = tuple[int, int]
+"""A grid cell: (latitude row, longitude column)."""
+
+Entry = tuple[float, str, T]
+"""What a cell holds per item: ``(sort_key, key, item)``."""
+
+_BOUND_SLACK = 1.0 - 1e-6
+"""Cell bounds are scaled by this so float rounding never puts one above a distance that
+:func:`~zgpu.edge.geo.haversine_km_raw` computes (1 ppm: well above its rounding error)."""
 
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180.0
 """Length of one degree of latitude (and of longitude at the equator), in kilometres."""
@@ -41,9 +54,9 @@ class GridIndex(Generic[T]):
         self._deg = cell_deg
         self._rows = round(rows)
         self._cols = 2 * self._rows
-        self._cells: dict[tuple[int, int], list[tuple[float, str, T]]] = {}
+        self._cells: dict[Cell, list[Entry[T]]] = {}
         self._row_cols: dict[int, list[int]] = {}
-        self._where: dict[str, tuple[tuple[int, int], float]] = {}
+        self._where: dict[str, tuple[Cell, float]] = {}
 
     def __len__(self) -> int:
         return len(self._where)
@@ -51,7 +64,7 @@ class GridIndex(Generic[T]):
     def __contains__(self, key: str) -> bool:
         return key in self._where
 
-    def _cell_of(self, lat: float, lon: float) -> tuple[int, int]:
+    def _cell_of(self, lat: float, lon: float) -> Cell:
         row = min(self._rows - 1, max(0, int((lat + 90.0) // self._deg)))
         col = min(self._cols - 1, max(0, int((lon + 180.0) // self._deg)))
         return row, col
@@ -93,41 +106,85 @@ class GridIndex(Generic[T]):
 
     def cells_within(
         self, lat: float, lon: float, radius_km: float
-    ) -> Iterator[tuple[tuple[int, int], float, list[tuple[float, str, T]]]]:
+    ) -> Iterator[tuple[Cell, float, list[Entry[T]]]]:
         """Occupied cells that may hold a point within ``radius_km`` of ``lat, lon``.
 
-        Yields ``(cell, lower_bound_km, entries)``: ``lower_bound_km`` is at most the distance
-        from the point to anything in the cell; ``entries`` are ``(sort_key, key, item)`` in
-        ascending order (the live list: do not modify it while iterating the index).
+        Yields ``(cell, lower_bound_km, entries)``, nearest bound first: ``lower_bound_km`` is
+        at most the distance from the point to anything in the cell; ``entries`` are
+        ``(sort_key, key, item)`` in ascending order (the live list: do not modify it while
+        iterating the index).
         """
-        if radius_km >= HALF_CIRCUMFERENCE_KM:
-            for cell, items in self._cells.items():
-                yield cell, self._cell_bound(cell, lat, lon), items
-            return
+        for bound, cell, entries in self.nearest_cells(lat, lon, radius_km, set()):
+            yield cell, bound, entries
+
+    def nearest_cells(
+        self, lat: float, lon: float, radius_km: float, skip: set[Cell]
+    ) -> list[tuple[float, Cell, list[Entry[T]]]]:
+        """Occupied cells, not in ``skip``, that may hold a point within ``radius_km`` of
+        ``lat, lon``: ``(lower_bound_km, cell, entries)``, nearest bound first.
+
+        Every cell holding a point within the radius is returned, and no cell whose bound
+        exceeds it. Built for the router's inner loop: per row one cosine and the reach in
+        longitude, per cell one haversine-like bound, no generator, no per-cell call.
+        """
         deg = self._deg
-        radius_deg = radius_km / KM_PER_DEGREE
-        row_lo = max(0, int((lat - radius_deg + 90.0) // deg))
-        row_hi = min(self._rows - 1, int((lat + radius_deg + 90.0) // deg))
+        cells = self._cells
+        row_cols = self._row_cols
+        found: list[tuple[float, Cell, list[Entry[T]]]] = []
+        two_r = 2.0 * EARTH_RADIUS_KM
+        # Haversine of the radius (slightly widened, so no rounding loses a cell at the edge):
+        # a cell is within reach when its bound's haversine is at most this.
+        angle = radius_km * (1.0 + 1e-6) / two_r
+        limit = math.sin(angle) ** 2 if angle < math.pi / 2 else 1.0
+        reach_deg = min(180.0, math.degrees(2.0 * angle) + 1e-6)
+        row_lo = max(0, int((lat - reach_deg + 90.0) // deg))
+        row_hi = min(self._rows - 1, int((lat + reach_deg + 90.0) // deg))
+        cos_lat = math.cos(math.radians(lat))
+        east_of = lon + 180.0  # degrees east of the antimeridian
         for row in range(row_lo, row_hi + 1):
-            cols = self._row_cols.get(row)
-            if not cols:
+            cols = row_cols.get(row)
+            if cols is None:
                 continue
             south = row * deg - 90.0
             north = south + deg
-            widest = min(89.999, max(abs(south), abs(north), abs(lat)))
-            span_deg = radius_deg / math.cos(math.radians(widest)) + deg
-            if span_deg >= 180.0:
-                ranges = [(0, self._cols - 1)]
+            dlat = lat - min(max(lat, south), north)
+            h_lat = math.sin(math.radians(dlat) / 2.0) ** 2
+            if h_lat > limit:
+                continue
+            # cos(origin lat) × the smallest cos(lat) in the row.
+            h_lon = cos_lat * math.cos(math.radians(min(90.0, max(abs(south), abs(north)))))
+            left = limit - h_lat
+            if h_lon <= left:
+                span: Iterable[int] = cols  # every longitude is within reach
             else:
-                col_lo = int((lon - span_deg + 180.0) // deg)
-                col_hi = int((lon + span_deg + 180.0) // deg)
-                ranges = self._wrapped(col_lo, col_hi)
-            for lo, hi in ranges:
-                start = bisect.bisect_left(cols, lo)
-                stop = bisect.bisect_right(cols, hi)
-                for col in cols[start:stop]:
-                    cell = (row, col)
-                    yield cell, self._cell_bound(cell, lat, lon), self._cells[cell]
+                reach_lon = math.degrees(2.0 * math.asin(math.sqrt(left / h_lon))) + 1e-6
+                if reach_lon + deg >= 180.0:
+                    span = cols
+                else:
+                    col_lo = int((east_of - reach_lon) // deg)
+                    col_hi = int((east_of + reach_lon) // deg)
+                    span = [
+                        col
+                        for lo, hi in self._wrapped(col_lo, col_hi)
+                        for col in cols[
+                            bisect.bisect_left(cols, lo) : bisect.bisect_right(cols, hi)
+                        ]
+                    ]
+            for col in span:
+                cell = (row, col)
+                if cell in skip:
+                    continue
+                offset = (east_of - col * deg) % 360.0  # east of the cell's west edge
+                if offset <= deg:
+                    h = h_lat
+                else:
+                    dlon = offset - deg if offset - deg < 360.0 - offset else 360.0 - offset
+                    h = h_lat + h_lon * math.sin(math.radians(dlon) / 2.0) ** 2
+                bound = two_r * math.asin(math.sqrt(h) if h < 1.0 else 1.0) * _BOUND_SLACK
+                if bound <= radius_km:
+                    found.append((bound, cell, cells[cell]))
+        found.sort()
+        return found
 
     def _wrapped(self, lo: int, hi: int) -> list[tuple[int, int]]:
         if lo < 0:
@@ -135,21 +192,3 @@ class GridIndex(Generic[T]):
         if hi >= self._cols:
             return [(lo, self._cols - 1), (0, hi - self._cols)]
         return [(lo, hi)]
-
-    def _cell_bound(self, cell: tuple[int, int], lat: float, lon: float) -> float:
-        """A lower bound of the distance from ``lat, lon`` to any point of ``cell``.
-
-        Equirectangular distance to the cell's nearest corner or edge, with longitude degrees
-        measured at the latitude nearest a pole (where they are shortest), shrunk by 10% to
-        stay below the great-circle distance. Cheap: one cosine.
-        """
-        deg = self._deg
-        south = cell[0] * deg - 90.0
-        west = cell[1] * deg - 180.0
-        near_lat = min(max(lat, south), south + deg)
-        offset = (lon - west) % 360.0  # where lon sits east of the cell's west edge
-        dlon = 0.0 if offset <= deg else min(offset - deg, 360.0 - offset)
-        dlat = lat - near_lat
-        polar = min(90.0, max(abs(lat), abs(near_lat)))
-        dx = dlon * math.cos(math.radians(polar))
-        return 0.9 * KM_PER_DEGREE * math.sqrt(dlat * dlat + dx * dx)
