@@ -4,8 +4,8 @@
    (``sentences.split_sentences``) and cleaned of news boilerplate (``summary_cleanup``:
    datelines, bylines, credits, link lines); at most ``max_sentences`` from the start (read
    from the first ``max_chars`` characters) are kept. Each is compressed
-   (``summary_compression``): parentheticals, dash asides and a closing attribution
-   (", police said.") are deleted, nothing is rewritten.
+   (``summary_compression``): parentheticals and dash asides are deleted, attributions
+   (", police said.") kept, nothing is rewritten.
 2. Each sentence is embedded once, in one batched call. Salience is a lead prior scaled down
    for short sentences, plus similarity to the lead sentence (``summary_salience``).
 3. Sentences are chosen greedily by salience (``summary_selection``): only standalone sentences
@@ -147,7 +147,7 @@ def summarize(
     """An extractive summary of ``text`` in plain text.
 
     The result is made of sentences of the input in document order, each whole or with
-    asides and a closing attribution deleted (``summary_compression``), except when
+    asides deleted (``summary_compression``), except when
     ``max_output_tokens`` (counted with ``encoder.count_tokens``) is smaller than the best
     sentence: then that sentence is cut at a word boundary and ends with "…" (or is empty if
     not even "…" fits). A text of one sentence (or one word) is returned as it is, subject to

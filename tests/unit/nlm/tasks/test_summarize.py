@@ -146,7 +146,7 @@ def test_edge_inputs_never_raise(text_encoder: TextEncoder, text: str) -> None:
     assert text_encoder.count_tokens(limited) <= 5
 
 
-def test_summary_sentences_lose_asides_and_attributions(text_encoder: TextEncoder) -> None:
+def test_summary_sentences_lose_asides_but_keep_attributions(text_encoder: TextEncoder) -> None:
     lead = (
         "The city council voted on Tuesday to build a new light rail line (the first in the "
         "state) connecting the airport to the downtown business district, officials said."
@@ -155,9 +155,8 @@ def test_summary_sentences_lose_asides_and_attributions(text_encoder: TextEncode
     summary = summarize(text, text_encoder)
     assert summary.startswith(
         "The city council voted on Tuesday to build a new light rail line connecting the "
-        "airport to the downtown business district."
+        "airport to the downtown business district, officials said."
     )
-    assert "officials said" not in summary
     assert "(the first" not in summary
     whole = summarize(text, text_encoder, config=SummaryConfig(compress=False))
     assert whole.startswith(lead)

@@ -1,4 +1,4 @@
-"""Sentence compression: asides and closing attributions deleted, nothing rewritten."""
+"""Sentence compression: asides deleted, attributions kept, nothing rewritten."""
 
 from __future__ import annotations
 
@@ -19,28 +19,9 @@ from zgpu.nlm.tasks.summary_compression import compress_sentence, compress_sente
             "the veterinary hospital in Pullman.",
             "The dog is recovering at the veterinary hospital in Pullman.",
         ),
-        (
-            "Two of the injured workers are in serious condition, the company said.",
-            "Two of the injured workers are in serious condition.",
-        ),
-        (
-            "A film about the marathon bombing will start shooting in May, Deadline reported "
-            "Wednesday.",
-            "A film about the marathon bombing will start shooting in May.",
-        ),
-        (
-            "Illness has gripped 100 people on the cruise ship, according to a report from the "
-            "Centers for Disease Control.",
-            "Illness has gripped 100 people on the cruise ship.",
-        ),
-        (
-            "The plan takes effect in the next year, Deputy Minister Abdolhamid Ahmadi told "
-            "state media on Saturday.",
-            "The plan takes effect in the next year.",
-        ),
     ],
 )
-def test_deletes_asides_and_attributions(sentence: str, expected: str) -> None:
+def test_deletes_asides(sentence: str, expected: str) -> None:
     assert compress_sentence(sentence) == expected
 
 
@@ -49,7 +30,10 @@ def test_deletes_asides_and_attributions(sentence: str, expected: str) -> None:
     [
         # an acronym is kept: it names what the rest of the text calls it
         "Scientists at the European Organization for Nuclear Research (CERN) finished tests.",
-        # the attribution of a quote belongs to it
+        # attributions stay: without them a reported claim would read as a fact
+        "Two of the injured workers are in serious condition, the company said.",
+        "Illness has gripped 100 people on the cruise ship, according to a report from the CDC.",
+        "The plan takes effect next year, Deputy Minister Ahmadi told state media on Saturday.",
         '"We will rebuild every house on this street," the mayor said.',
         # a relative clause is not an attribution
         "Police said a man was arrested near the station, which was what she said.",
@@ -73,7 +57,9 @@ def test_result_is_a_complete_sentence_made_of_the_input_words() -> None:
         "billion light rail line -- on Tuesday, officials said."
     )
     compressed = compress_sentence(sentence)
-    assert compressed == "The city council approved the new transit plan on Tuesday."
+    assert (
+        compressed == "The city council approved the new transit plan on Tuesday, officials said."
+    )
     words = [w.strip(",.") for w in sentence.split()]
     positions = [words.index(w.strip(",.")) for w in compressed.split()]
     assert positions == sorted(positions)
@@ -81,6 +67,6 @@ def test_result_is_a_complete_sentence_made_of_the_input_words() -> None:
 
 
 def test_compress_sentences_keeps_order() -> None:
-    sentences = ["The vote passed nine to four on Tuesday, the clerk said.", "Fine."]
+    sentences = ["The vote (held late) passed nine to four on Tuesday.", "Fine."]
     assert compress_sentences(sentences) == ["The vote passed nine to four on Tuesday.", "Fine."]
     assert compress_sentences([]) == []
