@@ -1,7 +1,8 @@
 """Speed of the Nano Language Models, with the accuracy each speed trick costs, in one run.
 
 Usage: python bench/speed.py [--model-dir DIR] [--quick] [--no-baseline] [--iab-limit N]
-                             [--rouge-limit N] [--fit-static]
+                             [--rouge-limit N] [--fit-static] [--no-accuracy]
+                             [--accuracy-only]
 
 Everything runs in-process through ``Runtime`` on this machine:
 
@@ -48,6 +49,7 @@ from rich.table import Table
 
 from zgpu.nlm.registry import ModelRegistry
 from zgpu.nlm.runtime import Runtime, RuntimeConfig, Stage
+from zgpu.nlm.static import fit_gate
 from zgpu.nlm.tasks.iab_calibration import fit_calibration
 
 HERE = Path(__file__).resolve().parent
@@ -60,7 +62,9 @@ BENCH_VENV = ROOT / ".cache" / "bench-venv" / "bin" / "python"
 SUMMARY_EVAL = (
     Path(__file__).resolve().parents[2] / "shared/data/eval/summarization/cnndm_dev_300.jsonl"
 )
-THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+WINDOWS = (128, 192, None)
+FIT_PAGES = 200
 _INT8_MATMULS = ("MatMulInteger", "MatMulIntegerToFloat")
 
 console = Console()
@@ -70,21 +74,28 @@ def _variant(text: str, i: int) -> str:
     return f"{text}\nRef. {i}."
 
 
-async def latency(call: Callable[[int], Awaitable[object]], count: int) -> tuple[float, float]:
-    """p50 and p95 in milliseconds of ``count`` sequential calls (after two warm-ups)."""
+async def latency(
+    call: Callable[[int], Awaitable[object]], count: int
+) -> tuple[float, float, float]:
+    """p50 and p95 wall ms of ``count`` sequential calls (after two warm-ups), and the median
+    process CPU ms per call (all threads: task, batcher, ONNX Runtime), which a busy machine
+    inflates far less than wall time."""
     await call(-1)
     await call(-2)
-    times = []
+    times, cpu = [], []
     for i in range(count):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         await call(i)
         times.append(1000 * (time.perf_counter() - started))
+        cpu.append(1000 * (time.process_time() - started_cpu))
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+    return statistics.median(times), p95, statistics.median(cpu)
 
 
-async def throughput(call: Callable[[int], Awaitable[object]], total: int) -> float:
-    """Requests per second with ``CALLERS`` concurrent callers sharing ``total`` requests."""
+async def throughput(call: Callable[[int], Awaitable[object]], total: int) -> tuple[float, float]:
+    """Requests per second with ``CALLERS`` concurrent callers sharing ``total`` requests, and
+    the process CPU ms spent per request."""
     counter = iter(range(total))
 
     async def caller() -> None:
@@ -93,9 +104,10 @@ async def throughput(call: Callable[[int], Awaitable[object]], total: int) -> fl
 
     await asyncio.gather(*(caller() for _ in range(4)))  # warm-up
     counter = iter(range(total))
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(caller() for _ in range(CALLERS)))
-    return total / (time.perf_counter() - started)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    return total / elapsed, 1000 * cpu / total
 
 
 def int8_peak(threads: int, size: int = 1024, repeats: int = 10) -> float:
@@ -176,65 +188,95 @@ def baseline(workloads: dict[str, list[str]], threads: int) -> dict[str, float] 
     return {name: float(report[name]["texts_per_s"]) for name in workloads}
 
 
-def iab_accuracy(runtime: Runtime, limit: int | None, fit: bool) -> tuple[Table, str]:
-    """Dev-set accuracy per stage and for the cascade at several thresholds."""
+def _top(result: dict[str, object], want: str) -> tuple[bool, bool]:
+    """(top-1, in the reported list of up to five) for the exact Content 3.1 category."""
+    content = result["content"]
+    assert isinstance(content, dict)
+    got = [str(e["id"]) for e in content["iab_3_1"]]
+    return got[:1] == [want], want in got[:5]
+
+
+def iab_accuracy(
+    runtime: Runtime, plain: Runtime, limit: int | None, fit: bool
+) -> tuple[Table, str]:
+    """Dev-set accuracy per stage, per full-stage window and for the cascade at thresholds.
+
+    ``plain`` is the same runtime loaded without the static projection. Rows marked
+    "held out" leave out the first ``FIT_PAGES`` pages, on which the gate was fitted.
+    """
     items = [json.loads(line) for line in (DATA / "iab_dev.jsonl").read_text().splitlines()]
     items = items[:limit] if limit else items
-    static = runtime.static_classifier
-    full1 = runtime.full_classifier.with_config(replace(runtime.full_classifier.config, chunks=1))
-    full2 = runtime.full_classifier.with_config(replace(runtime.full_classifier.config, chunks=2))
-
-    def ids(result: dict[str, object]) -> list[str]:
-        content = result["content"]
-        assert isinstance(content, dict)
-        return [str(e["id"]) for e in content["iab_3_1"]]
-
-    rows: dict[str, list[tuple[bool, bool]]] = {"static": [], "full1": [], "full2": []}
+    full = runtime.full_classifier
+    windows = {
+        f"full encoder, first {w or 256} tokens": full.with_config(
+            replace(full.config, chunks=1, chunk_tokens=w)
+        )
+        for w in WINDOWS
+    }
+    windows["full encoder, 2 windows (400 tokens)"] = full.with_config(
+        replace(full.config, chunks=2, chunk_tokens=None)
+    )
+    rows: dict[str, list[tuple[bool, bool]]] = {name: [] for name in windows}
+    rows["static, plain"] = []
+    rows["static + projection (shipped)"] = []
     confidence: list[float] = []
-    features, correct = [], []
+    plain_confidence: list[float] = []
+    calibration_features: list[list[float]] = []
+    gate_features: list[list[float]] = []
+    correct: list[bool] = []
     for item in items:
         want = item["id"].split("-", 1)[1]
-        result, conf = static.classify_scored(item["text"])
-        confidence.append(conf)
-        got = ids(result)
-        rows["static"].append((got[:1] == [want], want in got[:5]))
-        if fit:
-            ranked = static.rank_content_3_1(static.embed_document(static.prepare(item["text"])), 2)
-            features.append([ranked[0].score, ranked[0].score - ranked[1].score])
-            correct.append(ranked[0].category.unique_id == want)
-        for name, clf in (("full1", full1), ("full2", full2)):
-            got = ids(clf.classify_scored(item["text"])[0])
-            rows[name].append((got[:1] == [want], want in got[:5]))
-    # top-5 needs five candidates: the lists hold those above the threshold, so also rank directly
+        result, evidence = runtime.static_classifier.classify_with_evidence(item["text"])
+        rows["static + projection (shipped)"].append(_top(result, want))
+        confidence.append(runtime.static_confidence(evidence))
+        if len(correct) < FIT_PAGES:
+            calibration_features.append([evidence.score, evidence.margin])
+            gate_features.append([evidence.score, evidence.margin, evidence.cosine])
+            correct.append(rows["static + projection (shipped)"][-1][0])
+        result, evidence = plain.static_classifier.classify_with_evidence(item["text"])
+        rows["static, plain"].append(_top(result, want))
+        plain_confidence.append(plain.static_confidence(evidence))
+        for name, clf in windows.items():
+            rows[name].append(_top(clf.classify(item["text"]), want))
     table = Table(title=f"IAB dev accuracy, Content 3.1 exact category ({len(items)} pages)")
-    for column in ("variant", "top-1 %", "in list %", "sent to full %"):
+    for column in ("variant", "top-1 %", "in list %", "static %", "held-out top-1 %"):
         table.add_column(column, justify="right" if column != "variant" else "left")
 
     def pct(values: list[bool]) -> str:
         return f"{100 * sum(values) / max(len(values), 1):.1f}"
 
-    table.add_row("full encoder, 2 windows (400 tokens)", pct([a for a, _ in rows["full2"]]),
-                  pct([b for _, b in rows["full2"]]), "100")  # fmt: skip
-    table.add_row("full encoder, 1 window (title+lead 256)", pct([a for a, _ in rows["full1"]]),
-                  pct([b for _, b in rows["full1"]]), "100")  # fmt: skip
-    table.add_row("static only", pct([a for a, _ in rows["static"]]),
-                  pct([b for _, b in rows["static"]]), "0")  # fmt: skip
+    def add(name: str, picked: list[tuple[bool, bool]], static_share: str, style: str = "") -> None:
+        held_out = pct([a for a, _ in picked[FIT_PAGES:]])
+        table.add_row(name, pct([a for a, _ in picked]), pct([b for _, b in picked]),
+                      static_share, held_out, style=style)  # fmt: skip
+
+    for name, values in rows.items():
+        add(name, values, "0" if name.startswith("full") else "100")
+    shipped_window = f"full encoder, first {runtime.config.full_window_tokens or 256} tokens"
     summary = ""
-    for threshold in THRESHOLDS:
-        picked = [
-            rows["static"][i] if confidence[i] >= threshold else rows["full1"][i]
-            for i in range(len(items))
-        ]
-        sent = [c < threshold for c in confidence]
-        style = "bold" if abs(threshold - runtime.config.cascade_threshold) < 1e-9 else ""
-        table.add_row(f"cascade @ {threshold:.2f}", pct([a for a, _ in picked]),
-                      pct([b for _, b in picked]), pct(sent), style=style)  # fmt: skip
-        if style:
-            summary = f"cascade top-1 {pct([a for a, _ in picked])}% ({pct(sent)}% escalated)"
+    for label, conf, static_rows in (
+        ("plain", plain_confidence, rows["static, plain"]),
+        ("projected", confidence, rows["static + projection (shipped)"]),
+    ):
+        for threshold in THRESHOLDS:
+            use = [c >= threshold for c in conf]
+            picked = [
+                static_rows[i] if use[i] else rows[shipped_window][i] for i in range(len(items))
+            ]
+            shipped = (
+                label == "projected" and abs(threshold - runtime.config.cascade_threshold) < 1e-9
+            )
+            style = "bold" if shipped else ""
+            add(f"cascade, {label} static @ {threshold:.2f}", picked, pct(use), style)
+            if shipped:
+                summary = (f"cascade top-1 {pct([a for a, _ in picked])}% "
+                           f"({pct(use)}% answered by the static stage)")  # fmt: skip
     if fit:
-        calibration = fit_calibration(features, correct)
-        console.print(f"static calibration fit: {calibration}")
-    return table, summary + f" vs full {pct([a for a, _ in rows['full2']])}%"
+        console.print(f"static calibration fit ({FIT_PAGES} pages): "
+                      f"{fit_calibration(calibration_features, correct)}")  # fmt: skip
+        console.print(f"cascade gate fit ({FIT_PAGES} pages): {fit_gate(gate_features, correct)}")
+    full_top1 = pct([a for a, _ in rows[shipped_window]])
+    return table, summary + f" vs full {full_top1}%"
 
 
 def rouge_table(runtime: Runtime, limit: int) -> Table | None:
@@ -275,6 +317,12 @@ async def speed(runtime: Runtime, quick: bool) -> tuple[Table, dict[str, float]]
     def iab(rt: Runtime) -> Callable[[int], Awaitable[object]]:
         return lambda i: rt.run(IAB, _variant(paragraph, i), None)
 
+    pages = [json.loads(line)["text"] for line in (DATA / "iab_dev.jsonl").read_text().splitlines()]
+    pages = [pages[i] for i in range(0, len(pages), 3)]  # 181 pages, every tier
+
+    def dev_pages(rt: Runtime) -> Callable[[int], Awaitable[object]]:
+        return lambda i: rt.run(IAB, _variant(pages[i % len(pages)], i), None)
+
     def summ(rt: Runtime, cold: bool) -> Callable[[int], Awaitable[object]]:
         async def call(i: int) -> object:
             if cold:
@@ -284,26 +332,81 @@ async def speed(runtime: Runtime, quick: bool) -> tuple[Table, dict[str, float]]
         return call
 
     table = Table(title=f"Latency (1 caller) and throughput ({CALLERS} callers), ms and req/s")
-    for column in ("workload", "variant", "p50 ms", "p95 ms", "req/s"):
-        table.add_column(
-            column, justify="right" if column in ("p50 ms", "p95 ms", "req/s") else "left"
-        )
+    numbers = ("p50 ms", "p95 ms", "CPU ms", "req/s", "CPU ms/req @32")
+    for column in ("workload", "variant", *numbers):
+        table.add_column(column, justify="right" if column in numbers else "left")
     figures: dict[str, float] = {}
     plans: list[tuple[str, str, Callable[[int], Awaitable[object]], int]] = [
         ("IAB paragraph_250", "cascade (shipped)", iab(cascade), n_total),
         ("IAB paragraph_250", "full encoder only", iab(full_only), n_total // 4),
         ("IAB paragraph_250", "static only", iab(static_only), n_total),
+        ("IAB dev pages (1 in 3)", "cascade (shipped)", dev_pages(cascade), n_total),
         ("summary article_630", "static sentences", summ(static_summary, False), n_total // 2),
         ("summary article_630", "full int8, cache cold", summ(full_summary, True), 0),
         ("summary article_630", "full int8, cache warm", summ(full_summary, False), n_total // 4),
     ]
     for workload, variant, call, total in plans:
-        p50, p95 = await latency(call, n_latency)
-        rate = await throughput(call, total) if total else float("nan")
-        table.add_row(workload, variant, f"{p50:.1f}", f"{p95:.1f}", f"{rate:.0f}")
+        p50, p95, cpu = await latency(call, len(pages) if "dev pages" in workload else n_latency)
+        rate, cpu_each = await throughput(call, total) if total else (float("nan"),) * 2
+        table.add_row(workload, variant, f"{p50:.1f}", f"{p95:.1f}", f"{cpu:.1f}", f"{rate:.0f}",
+                      f"{cpu_each:.1f}")  # fmt: skip
         figures[f"{workload}|{variant}|p50"] = p50
+        figures[f"{workload}|{variant}|cpu"] = cpu
         figures[f"{workload}|{variant}|rps"] = rate
     return table, figures
+
+
+def speed_report(runtime: Runtime, args: argparse.Namespace) -> str:
+    """Print the speed tables; return their one-line summary."""
+    speed_table, figures = asyncio.run(speed(runtime, args.quick))
+    console.print(speed_table)
+
+    paragraph = (DATA / "paragraph_250.txt").read_text(encoding="utf-8")
+    article = (DATA / "article_630.txt").read_text(encoding="utf-8")
+    paragraphs = [_variant(paragraph, i) for i in range(64 if args.quick else 128)]
+    from zgpu.nlm.tasks.sentences import split_sentences
+
+    sentences = split_sentences(article) * 4
+    ours = {
+        "paragraphs": encoder_rate(runtime, paragraphs),
+        "sentences": encoder_rate(runtime, sentences),
+    }
+    theirs = (
+        None
+        if args.no_baseline
+        else baseline({"paragraphs": paragraphs, "sentences": sentences}, args.threads)
+    )
+    base = Table(title="Embedding throughput, same texts, batch 32 (texts/s)")
+    for column in ("texts", "int8 encoder (ours)", "sentence-transformers fp32", "ratio"):
+        base.add_column(column, justify="right" if column != "texts" else "left")
+    for name, rate in ours.items():
+        other = theirs[name] if theirs else float("nan")
+        base.add_row(name, f"{rate:.1f}", f"{other:.1f}", f"{rate / other:.2f}x")
+    iab_rps = figures["IAB paragraph_250|cascade (shipped)|rps"]
+    if theirs:
+        base.add_row(
+            "IAB end to end (cascade) vs their paragraph embedding",
+            f"{iab_rps:.1f}",
+            f"{theirs['paragraphs']:.1f}",
+            f"{iab_rps / theirs['paragraphs']:.2f}x",
+        )
+    console.print(base)
+
+    peak = int8_peak(args.threads)
+    tokens = runtime.batcher.batcher.encoder.padded_length(256)
+    achieved = encoder_int8_ops(runtime.encoder_artifact.onnx_path, tokens) * ours["paragraphs"]
+    console.print(f"int8 MatMulInteger peak ({args.threads} threads): {peak / 1e9:.0f} GOP/s; "
+                  f"encoder on 256-token paragraphs: {achieved / 1e9:.0f} GOP/s of int8 work = "
+                  f"{100 * achieved / peak:.0f}% of peak")  # fmt: skip
+
+    ratio = f"{ours['paragraphs'] / theirs['paragraphs']:.1f}x" if theirs else "n/a"
+    return (
+        f"IAB p50 {figures['IAB paragraph_250|cascade (shipped)|p50']:.1f} ms, "
+        f"{iab_rps:.0f} req/s @{CALLERS}; summary p50 "
+        f"{figures['summary article_630|full int8, cache cold|p50']:.1f} ms full (shipped), "
+        f"{figures['summary article_630|static sentences|p50']:.1f} ms static; "
+        f"int8 encoder {ratio} sentence-transformers fp32"
+    )
 
 
 def main() -> None:
@@ -319,6 +422,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-accuracy", action="store_true")
+    parser.add_argument("--accuracy-only", action="store_true")
     parser.add_argument("--iab-limit", type=int, default=None)
     parser.add_argument("--rouge-limit", type=int, default=100)
     parser.add_argument("--fit-static", action="store_true")
@@ -333,62 +437,19 @@ def main() -> None:
     config = RuntimeConfig(model_dir=args.model_dir, intra_op_threads=args.threads)
     runtime = Runtime.load(config, ModelRegistry())
     try:
-        speed_table, figures = asyncio.run(speed(runtime, args.quick))
-        console.print(speed_table)
-
-        paragraph = (DATA / "paragraph_250.txt").read_text(encoding="utf-8")
-        article = (DATA / "article_630.txt").read_text(encoding="utf-8")
-        paragraphs = [_variant(paragraph, i) for i in range(64 if args.quick else 128)]
-        from zgpu.nlm.tasks.sentences import split_sentences
-
-        sentences = split_sentences(article) * 4
-        ours = {
-            "paragraphs": encoder_rate(runtime, paragraphs),
-            "sentences": encoder_rate(runtime, sentences),
-        }
-        theirs = (
-            None
-            if args.no_baseline
-            else baseline({"paragraphs": paragraphs, "sentences": sentences}, args.threads)
-        )
-        base = Table(title="Embedding throughput, same texts, batch 32 (texts/s)")
-        for column in ("texts", "int8 encoder (ours)", "sentence-transformers fp32", "ratio"):
-            base.add_column(column, justify="right" if column != "texts" else "left")
-        for name, rate in ours.items():
-            other = theirs[name] if theirs else float("nan")
-            base.add_row(name, f"{rate:.1f}", f"{other:.1f}", f"{rate / other:.2f}x")
-        iab_rps = figures["IAB paragraph_250|cascade (shipped)|rps"]
-        if theirs:
-            base.add_row(
-                "IAB end to end (cascade) vs their paragraph embedding",
-                f"{iab_rps:.1f}",
-                f"{theirs['paragraphs']:.1f}",
-                f"{iab_rps / theirs['paragraphs']:.2f}x",
-            )
-        console.print(base)
-
-        peak = int8_peak(args.threads)
-        tokens = runtime.batcher.batcher.encoder.padded_length(256)
-        achieved = encoder_int8_ops(runtime.encoder_artifact.onnx_path, tokens) * ours["paragraphs"]
-        console.print(f"int8 MatMulInteger peak ({args.threads} threads): {peak / 1e9:.0f} GOP/s; "
-                      f"encoder on 256-token paragraphs: {achieved / 1e9:.0f} GOP/s of int8 work = "
-                      f"{100 * achieved / peak:.0f}% of peak")  # fmt: skip
-
+        line = "" if args.accuracy_only else speed_report(runtime, args)
         accuracy = ""
         if not args.no_accuracy:
-            table, accuracy = iab_accuracy(runtime, args.iab_limit, args.fit_static)
+            plain = Runtime.load(replace(config, static_projection=False), ModelRegistry())
+            try:
+                table, accuracy = iab_accuracy(runtime, plain, args.iab_limit, args.fit_static)
+            finally:
+                plain.close()
             console.print(table)
-            rouge = rouge_table(runtime, args.rouge_limit)
+            rouge = rouge_table(runtime, args.rouge_limit) if args.rouge_limit else None
             if rouge is not None:
                 console.print(rouge)
-        ratio = f"{ours['paragraphs'] / theirs['paragraphs']:.1f}x" if theirs else "n/a"
-        console.print(
-            f"SUMMARY: IAB p50 {figures['IAB paragraph_250|cascade (shipped)|p50']:.1f} ms, "
-            f"{iab_rps:.0f} req/s @{CALLERS}; summary p50 "
-            f"{figures['summary article_630|full int8, cache cold|p50']:.1f} ms full (shipped), "
-            f"{figures['summary article_630|static sentences|p50']:.1f} ms static; "
-            f"int8 encoder {ratio} sentence-transformers fp32; {accuracy}"
-        )
+        console.print(f"SUMMARY: {line}; {accuracy}")
     finally:
         runtime.close()
 

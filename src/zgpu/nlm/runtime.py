@@ -3,13 +3,21 @@
 A ``Runtime`` owns two embedding stages and the task heads:
 
 - the **static stage** (``zgpu.nlm.static``): token vectors distilled from the int8 encoder, a
-  text embedded in microseconds;
+  text embedded in microseconds; for IAB, each static embedding also goes through a linear
+  projection into the encoder's space (``JointEncoder``), scored against both stages' labels;
 - the **full stage**: the int8 encoder behind a dynamic batcher (``zgpu.nlm.batcher``), so
   concurrent requests share ONNX Runtime runs, with an LRU of rows by text in front of it.
 
-IAB classification is a cascade: the static classifier answers when the calibrated probability
-of its top Content 3.1 category reaches ``RuntimeConfig.cascade_threshold``; otherwise the full
-classifier answers. Summaries embed sentences with ``RuntimeConfig.summary_stage``.
+IAB classification is a cascade: the static classifier answers when the gate's probability
+that its top Content 3.1 category is right (``STATIC_GATE``) reaches
+``RuntimeConfig.cascade_threshold``; otherwise the full classifier answers, reading the first
+``RuntimeConfig.full_window_tokens`` of the text. Summaries embed sentences with
+``RuntimeConfig.summary_stage``.
+
+Loading limits numpy's BLAS to ``RuntimeConfig.blas_threads`` threads for the whole process:
+the runtime's products are small and run on many task threads at once, where BLAS's own
+threads only contend with ONNX Runtime's and each other (a threaded 2,289 × 256 product took
+13.5 ms against 0.6 ms on one thread on a busy 2-core machine).
 
 Task code runs on a thread pool so the event loop never blocks; at most ``max_pending``
 requests are admitted at once, beyond that ``run`` raises ``Overloaded``. Every output is a
@@ -30,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 from tokenizers import Tokenizer
 
 from zgpu.nlm.artifacts import ArtifactStore, sha256_bytes
@@ -40,10 +49,19 @@ from zgpu.nlm.encoder import Encoder
 from zgpu.nlm.errors import Overloaded
 from zgpu.nlm.iab import Taxonomies, load_taxonomies
 from zgpu.nlm.registry import ModelRegistry, Task
-from zgpu.nlm.static import StaticEncoder, StaticSettings, load_static_vectors
+from zgpu.nlm.static import (
+    PROJECTION_VERSION,
+    CascadeGate,
+    JointEncoder,
+    StaticEncoder,
+    StaticSettings,
+    fit_projection,
+    joint_label_embeddings,
+    load_static_vectors,
+)
 from zgpu.nlm.tasks import iab_label_texts
 from zgpu.nlm.tasks.iab_calibration import Calibration
-from zgpu.nlm.tasks.iab_classify import IabClassifier
+from zgpu.nlm.tasks.iab_classify import IabClassifier, TopEvidence
 from zgpu.nlm.tasks.iab_result import JsonObject
 from zgpu.nlm.tasks.protocols import TextEncoder
 from zgpu.nlm.tasks.summarize import summarize
@@ -55,11 +73,21 @@ FloatArray = NDArray[np.float32]
 LABEL_BATCH = 64
 
 STATIC_CALIBRATION = Calibration(score_weight=4.95, margin_weight=29.19, bias=-3.85)
-"""The static stage's map from its top-3.1 score and margin to a probability of being right.
+"""The plain static stage's map from its top-3.1 score and margin to a probability of being
+right (``static_projection=False``), fitted on the first 200 pages of the IAB development set
+with ``bench/speed.py --fit-static`` (static scores have their own scale)."""
 
-Fitted on the first 200 pages of the IAB development set with ``bench/speed.py --fit-static``
-(static scores have their own scale, so the full encoder's calibration does not carry over).
-"""
+STATIC_GATE = CascadeGate(score_weight=4.95, margin_weight=29.19, cosine_weight=0.0, bias=-3.85)
+"""The plain static stage's cascade gate: its calibrated probability, as before projection."""
+
+JOINT_CALIBRATION = Calibration(score_weight=1.991, margin_weight=26.49, bias=-1.611)
+"""The joint static stage's (``static_projection=True``) calibration, fitted like
+``STATIC_CALIBRATION``."""
+
+JOINT_GATE = CascadeGate(score_weight=-31.29, margin_weight=22.44, cosine_weight=38.55, bias=-3.864)
+"""The joint static stage's cascade gate, fitted on the first 200 pages of the IAB
+development set with ``bench/speed.py --fit-static``. At ``cascade_threshold`` 0.6 the static
+stage answers 68.6% of the 541 pages and the cascade's top-1 is 79.5% (full encoder 80.4%)."""
 
 
 class Stage(StrEnum):
@@ -98,10 +126,17 @@ class RuntimeConfig:
     batcher: BatcherConfig = field(default_factory=BatcherConfig)
     static: StaticSettings = field(default_factory=StaticSettings)
     cascade_threshold: float = 0.6
-    """The static IAB answer stands when its calibrated top-3.1 probability reaches this
-    (0: always static; above 1: always the full encoder)."""
+    """The static IAB answer stands when the gate's probability that its top 3.1 category is
+    right reaches this (0: always static; above 1: always the full encoder)."""
     full_chunks: int = 1
-    """Encoder windows the full IAB stage reads (1: title and lead, the first 256 tokens)."""
+    """Encoder windows the full IAB stage reads (1: title and lead)."""
+    full_window_tokens: int | None = None
+    """Word pieces per full-stage IAB window (``None``: the encoder's 256)."""
+    static_projection: bool = True
+    """The static IAB stage also scores a projection of its embedding into the encoder's
+    space (``JointEncoder``); fixed at ``load``."""
+    blas_threads: int | None = 1
+    """Threads numpy's BLAS may use in this process, set at ``load`` (``None``: leave it)."""
     summary_stage: Stage = Stage.FULL
     """Full by default: static sentence embeddings cost about 1.2 ROUGE points (and fall
     below Lead-3 on ROUGE-2) for a 40x shorter summary time; see ``bench/speed.py``."""
@@ -117,6 +152,7 @@ class _Stages:
     batcher: BatcherThread
     static_classifier: IabClassifier
     full_classifier: IabClassifier
+    gate: CascadeGate
 
 
 class Runtime:
@@ -147,9 +183,11 @@ class Runtime:
 
         The first start converts and quantizes the encoder, distils the static token table
         (about a minute) and embeds the taxonomy labels in both stages; later starts find all
-        of it in ``config.model_dir`` by content hash. Raises ``ArtifactError`` if an artifact
-        cannot be built or read.
+        of it in ``config.model_dir`` by content hash. Limits BLAS threads process-wide
+        (``blas_threads``). Raises ``ArtifactError`` if an artifact cannot be built or read.
         """
+        if config.blas_threads is not None:
+            threadpool_limits(limits=config.blas_threads, user_api="blas")
         store = ArtifactStore(config.model_dir)
         artifact = build_encoder(store, progress=progress)
         encoder = Encoder.load(artifact, threads=config.intra_op_threads)
@@ -166,13 +204,30 @@ class Runtime:
         full = CachedEncoder(batcher.encoder, capacity=config.sentence_cache)
         full_classifier = IabClassifier.build(taxonomies, full, full_labels, keyword_encoder=static)
         full_classifier = full_classifier.with_config(
-            replace(full_classifier.config, chunks=config.full_chunks)
+            replace(
+                full_classifier.config,
+                chunks=config.full_chunks,
+                chunk_tokens=config.full_window_tokens,
+            )
         )
-        static_classifier = IabClassifier.build(taxonomies, static, static_labels)
+        stage_encoder: TextEncoder = static
+        stage_labels, calibration, gate = static_labels, STATIC_CALIBRATION, STATIC_GATE
+        if config.static_projection:
+            both = sha256_bytes(static_labels.tobytes() + full_labels.tobytes())
+            projection = store.cached_array(
+                f"static-projection/{PROJECTION_VERSION}/{both}",
+                lambda: fit_projection(static_labels, full_labels),
+            )
+            stage_encoder = JointEncoder(static, projection)
+            stage_labels = joint_label_embeddings(static_labels, full_labels)
+            calibration, gate = JOINT_CALIBRATION, JOINT_GATE
+        static_classifier = IabClassifier.build(
+            taxonomies, stage_encoder, stage_labels, keyword_encoder=static
+        )
         static_classifier = static_classifier.with_config(
-            replace(static_classifier.config, calibration=STATIC_CALIBRATION, chunks=1)
+            replace(static_classifier.config, calibration=calibration, chunks=1)
         )
-        stages = _Stages(artifact, static, full, batcher, static_classifier, full_classifier)
+        stages = _Stages(artifact, static, full, batcher, static_classifier, full_classifier, gate)
         return cls(registry, window, stages, config)
 
     @property
@@ -194,6 +249,11 @@ class Runtime:
     def static_classifier(self) -> IabClassifier:
         """The IAB classifier of the static stage."""
         return self._stages.static_classifier
+
+    @property
+    def cascade_gate(self) -> CascadeGate:
+        """The gate that decides whether the static IAB answer stands."""
+        return self._stages.gate
 
     @property
     def full_classifier(self) -> IabClassifier:
@@ -253,11 +313,14 @@ class Runtime:
 
     def classify(self, text: str) -> tuple[JsonObject, Stage]:
         """The cascade, synchronously (for task threads and benchmarks): result and stage."""
-        result, confidence = self._stages.static_classifier.classify_scored(text)
-        if confidence >= self.config.cascade_threshold:
+        result, evidence = self._stages.static_classifier.classify_with_evidence(text)
+        if self.static_confidence(evidence) >= self.config.cascade_threshold:
             return result, Stage.STATIC
-        result, _ = self._stages.full_classifier.classify_scored(text)
-        return result, Stage.FULL
+        return self._stages.full_classifier.classify(text), Stage.FULL
+
+    def static_confidence(self, evidence: TopEvidence) -> float:
+        """The gate's probability that the static stage's top 3.1 category is right."""
+        return self._stages.gate.probability(evidence.score, evidence.margin, evidence.cosine)
 
     def summary_encoder(self) -> TextEncoder:
         """The encoder summaries embed sentences with (``summary_stage``)."""

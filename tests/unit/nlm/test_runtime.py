@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_info  # type: ignore[import-untyped]
 
 from zgpu.nlm.errors import Overloaded, UnknownModel
 from zgpu.nlm.registry import ModelRegistry
@@ -76,3 +77,39 @@ async def test_admission_and_unknown_models(runtime: Runtime) -> None:
     assert caught.value.retry_after_s is not None
     with pytest.raises(UnknownModel):
         await runtime.run("no-such-model", "hello", None)
+
+
+def test_loading_limits_blas_to_one_thread(runtime: Runtime) -> None:
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    assert blas
+    assert all(p["num_threads"] == runtime.config.blas_threads == 1 for p in blas)
+
+
+def test_the_gate_decides_the_stage(runtime: Runtime, paragraph: str) -> None:
+    texts = [paragraph, "The team lost the final on penalties.", "Stocks fell.", "ok"]
+    stages = set()
+    for text in texts:
+        static_result, evidence = runtime.static_classifier.classify_with_evidence(text)
+        confidence = runtime.static_confidence(evidence)
+        assert 0.0 <= confidence <= 1.0
+        for threshold in (0.0, confidence, min(1.0, confidence + 1e-6), 1.01):
+            policy = runtime.with_config(replace(runtime.config, cascade_threshold=threshold))
+            result, stage = policy.classify(text)
+            stages.add(stage)
+            expected = Stage.STATIC if confidence >= threshold else Stage.FULL
+            assert stage is expected
+            if stage is Stage.STATIC:
+                assert result == static_result
+            else:
+                assert result == runtime.full_classifier.classify(text)
+    assert stages == {Stage.STATIC, Stage.FULL}
+
+
+def test_the_static_stage_reads_both_spaces(runtime: Runtime) -> None:
+    labels = runtime.static_classifier.label_embeddings
+    assert labels.shape[1] > runtime.static_encoder.dim  # static rows beside their projection
+    # the static stage's top answer for a plain sports text is a sports category
+    result, _ = runtime.static_classifier.classify_with_evidence(
+        "The striker scored twice as the home side won the league title on the final day."
+    )
+    assert result["content"]["iab_3_1"][0]["tier1_name"] == "Sports"

@@ -1,6 +1,13 @@
 """A static-embedding first stage distilled from the int8 encoder (model2vec-style)."""
 
 from zgpu.nlm.static.encoder import DEFAULT_STATIC_MAX_TOKENS, StaticEncoder
+from zgpu.nlm.static.gate import CascadeGate, fit_gate
+from zgpu.nlm.static.joint import (
+    PROJECTION_VERSION,
+    JointEncoder,
+    fit_projection,
+    joint_label_embeddings,
+)
 from zgpu.nlm.static.vectors import (
     STATIC_VERSION,
     StaticSettings,
@@ -11,10 +18,16 @@ from zgpu.nlm.static.vectors import (
 
 __all__ = [
     "DEFAULT_STATIC_MAX_TOKENS",
+    "PROJECTION_VERSION",
     "STATIC_VERSION",
+    "CascadeGate",
+    "JointEncoder",
     "StaticEncoder",
     "StaticSettings",
     "distill_token_vectors",
+    "fit_gate",
+    "fit_projection",
+    "joint_label_embeddings",
     "load_static_vectors",
     "static_vectors_key",
 ]

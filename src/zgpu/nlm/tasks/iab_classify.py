@@ -70,7 +70,8 @@ class IabConfig:
 
     ``threshold`` is the calibrated probability a category beyond the first must reach to be
     listed; lists hold 1 to ``max_entries`` entries. ``chunks`` (1 or 2) is how many encoder
-    windows of the text are embedded (see the module docstring).
+    windows of the text are embedded (see the module docstring); ``chunk_tokens`` is the
+    length of a window (``None``: the encoder's ``max_tokens``; shorter windows cost less).
     """
 
     hierarchy: HierarchyConfig = field(default_factory=HierarchyConfig)
@@ -80,12 +81,15 @@ class IabConfig:
     chunks: int = 2
     window_tokens: int = 400
     min_chunk_tokens: int = 32
+    chunk_tokens: int | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0 or self.max_entries < 1:
             raise ValueError("need 0 <= threshold <= 1 and max_entries >= 1")
         if self.chunks not in (1, 2) or self.window_tokens < 1 or self.min_chunk_tokens < 1:
             raise ValueError("need chunks in (1, 2) and positive token counts")
+        if self.chunk_tokens is not None and self.chunk_tokens < 1:
+            raise ValueError("chunk_tokens must be positive")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,20 @@ class RankedCategory(Generic[C]):
 
     category: C
     score: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class TopEvidence:
+    """What a cascade weighs about a classifier's top Content 3.1 category.
+
+    ``score`` is its hierarchical score, ``margin`` its lead over the runner-up (0 when alone),
+    ``cosine`` its raw cosine to the document and ``probability`` its calibrated probability.
+    """
+
+    score: float
+    margin: float
+    cosine: float
     probability: float
 
 
@@ -122,16 +140,31 @@ class _Scorer(Generic[C]):
         return len(self.items)
 
     def rank(self, cosines: FloatArray, config: IabConfig, limit: int) -> list[RankedCategory[C]]:
-        scores = self.tree.combine(cosines[self.span], config.hierarchy)
+        return self._ranked(cosines, config, limit)[0]
+
+    def _ranked(
+        self, cosines: FloatArray, config: IabConfig, limit: int
+    ) -> tuple[list[RankedCategory[C]], TopEvidence]:
+        raw = cosines[self.span]
+        scores = self.tree.combine(raw, config.hierarchy)
         probabilities = config.calibration.probabilities(scores)
-        order = np.argsort(-scores, kind="stable")[:limit]
-        return [
+        order = np.argsort(-scores, kind="stable")[: max(limit, 2)]
+        ranked = [
             RankedCategory(self.items[i], float(scores[i]), float(probabilities[i])) for i in order
         ]
+        best = int(order[0])
+        margin = float(scores[best] - scores[order[1]]) if len(order) > 1 else 0.0
+        evidence = TopEvidence(
+            float(scores[best]), margin, float(raw[best]), float(probabilities[best])
+        )
+        return ranked[:limit], evidence
 
-    def pick(self, cosines: FloatArray, config: IabConfig) -> list[RankedCategory[C]]:
-        ranked = self.rank(cosines, config, config.max_entries)
-        return ranked[:1] + [r for r in ranked[1:] if r.probability >= config.threshold]
+    def pick(
+        self, cosines: FloatArray, config: IabConfig
+    ) -> tuple[list[RankedCategory[C]], TopEvidence]:
+        ranked, evidence = self._ranked(cosines, config, config.max_entries)
+        kept = ranked[:1] + [r for r in ranked[1:] if r.probability >= config.threshold]
+        return kept, evidence
 
 
 def _score(probability: float) -> float:
@@ -234,10 +267,11 @@ class IabClassifier:
 
     def embed_document(self, text: str) -> FloatArray:
         """The document vector of ``text`` (already ``prepare``d; see the module docstring)."""
-        first, first_tokens = self._encoder.truncate(text, self._encoder.max_tokens)
+        size = self._config.chunk_tokens or self._encoder.max_tokens
+        first, first_tokens = self._encoder.truncate(text, size)
         chunks, weights = [first], [max(first_tokens, 1)]
         if self._config.chunks > 1:
-            second, tokens = self._encoder.truncate(text[len(first) :], self._encoder.max_tokens)
+            second, tokens = self._encoder.truncate(text[len(first) :], size)
             if tokens >= self._config.min_chunk_tokens:
                 chunks.append(second)
                 weights.append(tokens)
@@ -272,13 +306,18 @@ class IabClassifier:
         The probability estimates how often the first ``iab_3_1`` entry is the text's exact
         category; a cascade can use it to decide whether a cheaper first stage's answer stands.
         """
+        result, evidence = self.classify_with_evidence(text)
+        return result, min(1.0, max(0.0, evidence.probability))
+
+    def classify_with_evidence(self, text: str) -> tuple[JsonObject, TopEvidence]:
+        """``classify(text)`` and the ``TopEvidence`` of its first ``iab_3_1`` entry."""
         plain = self.prepare(text)
         document = self.embed_document(plain)
         cosines = self.cosines(document)
         config = self._config
-        content_3_1 = self._content_3_1.pick(cosines, config)
-        content_2_2 = self._content_2_2.pick(cosines, config)
-        audience = self._interests_of(content_3_1) or self._audience.pick(cosines, config)
+        content_3_1, evidence = self._content_3_1.pick(cosines, config)
+        content_2_2, _ = self._content_2_2.pick(cosines, config)
+        audience = self._interests_of(content_3_1) or self._audience.pick(cosines, config)[0]
         keyword_encoder = self._keyword_encoder
         keyword_document = (
             document if keyword_encoder is self._encoder else keyword_encoder.embed([plain])[0]
@@ -300,7 +339,7 @@ class IabClassifier:
                 prototype.name, prototype.category.value, cosine_to_score(similarity)
             ),
         }
-        return result, min(1.0, max(0.0, content_3_1[0].probability))
+        return result, evidence
 
     def _iab_1_0(
         self, chosen: Sequence[RankedCategory[ContentCategory]], cosines: FloatArray

@@ -193,3 +193,32 @@ def test_dev_pages_land_in_their_category(iab_classifier: IabClassifier) -> None
         ranked = [r.category.unique_id for r in iab_classifier.rank_content_3_1(document, 5)]
         top5 += page["id"].removeprefix("iab31-") in ranked
     assert top5 >= 0.8 * len(sample)
+
+
+def test_evidence_describes_the_top_category(iab_classifier: IabClassifier) -> None:
+    text = "The new phone has a brighter screen, a faster chip and a camera that shines at night."
+    result, evidence = iab_classifier.classify_with_evidence(text)
+    top = result["content"]["iab_3_1"][0]
+    assert top["score"] == round(evidence.probability, 4)
+    ranked = iab_classifier.rank_content_3_1(
+        iab_classifier.embed_document(iab_classifier.prepare(text)), 2
+    )
+    assert evidence.score == pytest.approx(ranked[0].score)
+    assert evidence.margin == pytest.approx(ranked[0].score - ranked[1].score)
+    assert evidence.margin >= 0.0
+    assert -1.0 <= evidence.cosine <= 1.0
+    assert iab_classifier.classify_scored(text) == (result, evidence.probability)
+
+
+def test_chunk_tokens_shortens_the_window(
+    iab_classifier: IabClassifier, text_encoder: TextEncoder
+) -> None:
+    text = " ".join(f"Part {i} is about football, then about cooking pasta." for i in range(30))
+    short = iab_classifier.with_config(replace(iab_classifier.config, chunks=1, chunk_tokens=16))
+    plain = short.prepare(text)
+    first, _ = text_encoder.truncate(plain, 16)
+    assert np.allclose(short.embed_document(plain), text_encoder.embed([first])[0], atol=1e-6)
+    default = iab_classifier.with_config(replace(iab_classifier.config, chunks=1))
+    assert not np.allclose(default.embed_document(plain), short.embed_document(plain))
+    with pytest.raises(ValueError, match="chunk_tokens"):
+        replace(iab_classifier.config, chunk_tokens=0)
