@@ -14,7 +14,8 @@ measures (median of ``--runs``):
 and the latency of recording one request through ``RequestLogWriter`` at ``--rate`` requests/s
 without rollups, with rollups, and with rollups and billing (the gateway's configuration): same
 database, same run, ``--seconds`` each in ``--rounds`` alternating slices. The difference with
-and without rollups is what rollups add. ``--record-only`` skips the queries (to iterate on
+and without rollups is what rollups add; the difference between with rollups and with rollups
+and billing is what billing adds. ``--record-only`` skips the queries (to iterate on
 recording with a small ``--rows``). PostgreSQL is the embedded server of the test suite
 (``tests.support.postgres``).
 """
@@ -216,8 +217,10 @@ async def measure_recording(
     Each mode runs ``seconds`` in all, in ``rounds`` slices, the modes alternating (in a
     rotated order each round) so that drift and neighbours' load affect them alike. Also
     returns, under ``"rollups add, median of rounds"``, the median over rounds of the
-    difference of the mean with and without rollups, and under ``"one at a time, <mode>"`` the
-    median latency of requests recorded one after the other (values as ``(v, v, v)``).
+    difference of the mean with and without rollups, under ``"billing adds, median of
+    rounds"`` the same for billing (with rollups and billing against with rollups), and under
+    ``"one at a time, <mode>"`` the median latency of requests recorded one after the other
+    (values as ``(v, v, v)``).
     """
     samples: dict[str, list[float]] = {name: [] for name in RECORD_MODES}
     per_round: dict[str, list[float]] = {name: [] for name in RECORD_MODES}
@@ -292,13 +295,15 @@ async def measure_recording(
         )
         for name, values in samples.items()
     }
-    added = statistics.median(
-        with_ - without
-        for with_, without in zip(
-            per_round["with rollups"], per_round["without rollups"], strict=True
+    for name, with_mode, without_mode in (
+        ("rollups add", "with rollups", "without rollups"),
+        ("billing adds", "with rollups and billing", "with rollups"),
+    ):
+        added = statistics.median(
+            with_ - without
+            for with_, without in zip(per_round[with_mode], per_round[without_mode], strict=True)
         )
-    )
-    results["rollups add, median of rounds"] = (added, added, added)
+        results[f"{name}, median of rounds"] = (added, added, added)
     for name, values in alone.items():
         median = statistics.median(values)
         results[f"one at a time, {name}"] = (median, median, median)
@@ -361,6 +366,20 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
         *(f"{r.record['rollups add, median of rounds'][0]:+.3f} ms" for r in results),
     )
     table.add_row(
+        "billing adds (mean / p50)",
+        *(
+            "{:+.3f} / {:+.3f} ms".format(
+                result.record["with rollups and billing"][0] - result.record["with rollups"][0],
+                result.record["with rollups and billing"][1] - result.record["with rollups"][1],
+            )
+            for result in results
+        ),
+    )
+    table.add_row(
+        f"billing adds, median of {args.rounds} rounds (mean)",
+        *(f"{r.record['billing adds, median of rounds'][0]:+.3f} ms" for r in results),
+    )
+    table.add_row(
         "one request at a time, without / with rollups / and billing (p50)",
         *(
             " / ".join(f"{r.record[f'one at a time, {kind}'][0]:.2f}" for kind in RECORD_MODES)
@@ -376,10 +395,12 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
             console.print(f"[dim]{result.backend} {name}: {plan}[/]")
     worst_query = max((v for r in results for v in r.timings.values()), default=0.0)
     worst_added = max(r.record["with rollups"][0] - r.record["without rollups"][0] for r in results)
+    worst_billing = max(r.record["billing adds, median of rounds"][0] for r in results)
     ok = worst_query < LIMIT_MS and worst_added < 1.0
     console.print(
         f"{'PASS' if ok else 'FAIL'}: slowest query {worst_query:.1f} ms (< {LIMIT_MS:.0f}), "
         f"rollups add {worst_added:+.3f} ms per request at {args.rate:.0f}/s (< 1 ms); "
+        f"billing adds {worst_billing:+.3f} ms (median of rounds); "
         f"{args.rows:,} rows; {platform.machine()}, {os.cpu_count()} CPUs, load average "
         f"{os.getloadavg()[0]:.1f}, Python {platform.python_version()}, "
         f"{', '.join(r.backend for r in results)}"

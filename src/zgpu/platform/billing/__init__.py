@@ -1,7 +1,8 @@
 """Billing: prepaid credit in integer micro-dollars, paid down by usage at per-model prices.
 
 See docs/billing.md. The request path calls ``check_credit`` (admit) and
-``record_usage_costs`` (in the request log writer's transaction); ``Billing`` runs card
+``record_usage_costs`` or a ``UsagePricer`` (in the request log writer's transaction; on
+PostgreSQL the writer's single statement prices the batch itself); ``Billing`` runs card
 payments and auto recharge; ``settle_usage`` folds usage into the ledger per day and model.
 """
 
@@ -88,6 +89,7 @@ from zgpu.platform.billing.service import (
 )
 from zgpu.platform.billing.usage_costs import (
     BillableRequest,
+    UsagePricer,
     record_usage_costs,
     usage_cost_rows,
 )
@@ -129,6 +131,7 @@ __all__ = [
     "RechargeOutcome",
     "TestCardProvider",
     "UsageCharge",
+    "UsagePricer",
     "adjust_balance",
     "balance_of",
     "billing_history",

@@ -11,16 +11,16 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Table, delete, insert, literal, select, tuple_
 from sqlalchemy.orm import Session
 
+from zgpu.platform.db.unnest import column_arrays, unnest_insert
 from zgpu.platform.logs.cursor import Position
 from zgpu.platform.logs.models import RequestLog
 from zgpu.platform.logs.query import LogFilter, Order, SortKey
 from zgpu.platform.logs.schemas import RequestLogEntry
-from zgpu.platform.usage.unnest import column_arrays, unnest_insert
 
 LOG_COLUMNS = (*RequestLogEntry.__dataclass_fields__, "status_class")
 """The columns an insert fills: every field of ``RequestLogEntry`` and ``status_class``."""
 LOG_PREFIX = "log_"
-"""The parameter prefix ``insert_many`` uses (see ``zgpu.platform.usage.unnest``)."""
+"""The parameter prefix ``insert_many`` uses (see ``zgpu.platform.db.unnest``)."""
 
 
 def log_rows(entries: Iterable[RequestLogEntry]) -> list[dict[str, Any]]:
@@ -33,7 +33,7 @@ def log_insert_sql(prefix: str) -> str:
     """PostgreSQL text of the insert of a batch of log rows, built once.
 
     Parameters are one array per column of ``LOG_COLUMNS``, named ``prefix + column``
-    (``zgpu.platform.usage.unnest.column_arrays`` builds them).
+    (``zgpu.platform.db.unnest.column_arrays`` builds them).
     """
     return unnest_insert(cast(Table, RequestLog.__table__), LOG_COLUMNS, prefix)
 

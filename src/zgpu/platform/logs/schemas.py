@@ -26,8 +26,8 @@ _ROUTES = frozenset(route.value for route in Route)
 class RequestLogEntry:
     """One request, as stored in ``request_logs`` (every column but the row id).
 
-    ``created_at`` defaults to now. Raises ``InvalidArgument`` for a naive ``created_at`` or a
-    ``route`` other than ``"cloud"``, ``"edge"`` or ``None``.
+    ``created_at`` defaults to now. Raises ``InvalidArgument`` for a naive ``created_at``, a
+    negative token count, or a ``route`` other than ``"cloud"``, ``"edge"`` or ``None``.
     """
 
     request_id: str
@@ -47,6 +47,8 @@ class RequestLogEntry:
     def __post_init__(self) -> None:
         if self.created_at.utcoffset() is None:
             raise InvalidArgument("created_at must be timezone-aware", param="created_at")
+        if self.input_tokens < 0 or self.output_tokens < 0:
+            raise InvalidArgument("token counts must not be negative", param="tokens")
         if self.route is not None and self.route not in _ROUTES:
             raise InvalidArgument("route must be 'cloud', 'edge' or None", param="route")
 

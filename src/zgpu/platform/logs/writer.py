@@ -3,7 +3,7 @@
 Every ``record`` call waits until its row is committed, yet many calls share one transaction:
 one asyncio task owns a queue, takes everything pending (up to ``max_batch``), commits it in one
 transaction on a worker thread (``zgpu.platform.logs.batch``: on a connection kept between
-batches; on PostgreSQL without billing, a single statement in one round trip), then resolves
+batches; on PostgreSQL a single statement in one round trip, billed or not), then resolves
 every waiter. While a batch is being written the next one accumulates, so the number of commits
 adapts to the load.
 

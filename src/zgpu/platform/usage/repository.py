@@ -11,9 +11,9 @@ from sqlalchemy import ColumnElement, Table, and_, func, or_, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from zgpu.platform.db.unnest import column_arrays, unnest_insert
 from zgpu.platform.usage.buckets import GRANULARITIES, Segment
 from zgpu.platform.usage.models import ERROR_STATUS, NO_KEY, UsageRollup
-from zgpu.platform.usage.unnest import column_arrays, unnest_insert
 
 COUNTERS = ("requests", "errors", "input_tokens", "output_tokens", "latency_us_sum")
 """The summed columns, in the order query rows carry them (after the grouping columns)."""
@@ -22,7 +22,7 @@ _KEY = ("project_id", "granularity", "bucket_start", "api_key_id", "model")
 ROLLUP_COLUMNS = (*_KEY, *COUNTERS)
 """Every column of a rollup row, in the order ``rollup_upsert_sql`` lists them."""
 ROLLUP_PREFIX = "rollup_"
-"""The parameter prefix ``upsert_many`` uses (see ``zgpu.platform.usage.unnest``)."""
+"""The parameter prefix ``upsert_many`` uses (see ``zgpu.platform.db.unnest``)."""
 
 
 class UsageRepository:
