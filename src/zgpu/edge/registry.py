@@ -34,6 +34,14 @@ MIN_SAMPLES = 3
 REFERENCE_CORES = 4
 """Core count at which a model's baseline per-token time applies."""
 
+ESTIMATED_RECENT_TOKENS = 128
+"""A node's recent service time for a model it has not measured is assumed to be this many
+tokens at its estimated per-token time (the queue term's estimate)."""
+
+ORDER_SLACK = 1.0 - 1e-9
+""":meth:`NodeRegistry.order_bound` is scaled by this so float rounding never puts it above a
+total the router computes (1 ppb: far above the rounding error of a few operations)."""
+
 
 def core_scale(cores: int) -> float:
     """How a node's per-token time compares with a ``REFERENCE_CORES`` machine: the square
@@ -82,6 +90,9 @@ class RegistryConfig:
     estimate_ms_per_token: float = 0.2
     """Per-token time assumed for a node that has not measured itself yet (before
     :func:`core_scale`); the router never estimates a node faster than this."""
+    order_tokens: int = 256
+    """The request size (at least 1) at which each cell's sort key (see :class:`NodeState`)
+    is exact; the router's bound from it weakens the further a request is from this size."""
 
     @property
     def dead_after_s(self) -> float:
@@ -115,8 +126,17 @@ class NodeState:
     healthy_streak: int = 0
     dispatched: int = 0
     speed_key: float = 0.0
-    """A lower bound of the node's per-token time for any model (its cell is sorted by it)."""
+    """A lower bound of the node's per-token time for any model."""
+    queue_key: float = 0.0
+    """A lower bound of the node's queue term for any model, as of its last heartbeat:
+    requests in flight × its smallest recent service time / concurrency."""
+    order_key: float = 0.0
+    """Its cell is sorted by this: at most ``queue_key + order_tokens × speed_key``, so at
+    most the node's queue plus service time for ``order_tokens`` tokens of any model."""
     stats: dict[str, ModelStats] = field(default_factory=dict)
+    measured: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Per model with enough samples (see ``MIN_SAMPLES``): its per-token time and its recent
+    (p50) service time in ms, from ``stats``."""
 
     @property
     def position(self) -> GeoPoint:
@@ -162,7 +182,7 @@ class NodeRegistry:
 
     @property
     def min_ms_per_token(self) -> float:
-        """At most every node's ``speed_key`` (the router's pruning bound); 0 when empty."""
+        """At most every node's ``speed_key`` (a pruning bound of the router); 0 when empty."""
         return self._min_ms_per_token if self._nodes else 0.0
 
     def set_identity(self, identity: NodeIdentity) -> None:
@@ -253,19 +273,46 @@ class NodeRegistry:
         return node
 
     def _reindex(self, node: NodeState) -> None:
+        """Recompute the node's keys from its latest announce/heartbeat and re-sort it.
+
+        The keys are lower bounds of what :class:`~zgpu.edge.router.Router` computes for any
+        model until the next heartbeat: the router's per-token time is a measured one (at
+        least their minimum) or an estimate it never puts below ``speed_key``; its recent
+        service time is a measured p50 or ``ESTIMATED_RECENT_TOKENS`` estimated tokens; its
+        load is at least ``in_flight``, and ``in_flight`` only grows between heartbeats.
+        """
         measured = [
-            s.ms_per_token
-            for s in node.stats.values()
-            if s.samples >= MIN_SAMPLES and s.ms_per_token > 0
+            s for s in node.stats.values() if s.samples >= MIN_SAMPLES and s.ms_per_token > 0
         ]
+        node.measured = {s.model: (s.ms_per_token, s.p50_ms) for s in measured}
         raw = (
-            min(measured)
+            min(s.ms_per_token for s in measured)
             if measured
             else self.config.estimate_ms_per_token * core_scale(node.cores)
         )
         node.speed_key = quantize_down(raw)
+        recent = node.speed_key * ESTIMATED_RECENT_TOKENS
+        for stats in measured:
+            recent = min(recent, stats.p50_ms)
+        node.queue_key = node.in_flight * recent / node.concurrency if node.concurrency else 0.0
+        order_tokens = max(1, self.config.order_tokens)
+        node.order_key = quantize_down(node.queue_key + order_tokens * node.speed_key)
         self._min_ms_per_token = min(self._min_ms_per_token, node.speed_key)
-        self.index.put(node.node_id, node.lat, node.lon, node, node.speed_key)
+        self.index.put(node.node_id, node.lat, node.lon, node, node.order_key)
+
+    def order_bound(self, tokens: int) -> tuple[float, float]:
+        """``(scale, offset)`` such that, for a request of ``tokens`` tokens, a node with sort
+        key ``k`` and every node after it in its cell expect at least ``k × scale + offset``
+        ms of queue and service time (float rounding included).
+
+        With ``c = order_tokens``, a later node's queue ``q`` and per-token time ``a`` satisfy
+        ``q + c·a ≥ k``; so for ``tokens ≥ c`` its ``q + tokens·a ≥ k + (tokens − c)·a_min``,
+        and for ``tokens < c`` (as ``q ≥ 0``) ``q + tokens·a ≥ k · tokens / c``.
+        """
+        c = max(1, self.config.order_tokens)
+        if tokens >= c:
+            return ORDER_SLACK, (tokens - c) * self.min_ms_per_token * ORDER_SLACK
+        return tokens / c * ORDER_SLACK, 0.0
 
     def apply_heartbeat(self, heartbeat: NodeHeartbeat) -> NodeState | None:
         """Update a node's load and health; ``None`` for a node that has not announced."""

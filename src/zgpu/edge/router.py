@@ -19,11 +19,15 @@ or fetchable). The smallest total wins; ties go to the smaller node id.
 Speed. :meth:`Router.route` looks at nodes nearest cell first (a latitude/longitude grid, see
 :mod:`zgpu.edge.spatial`), widening the radius until no node beyond it could beat the best
 found: its round trip alone plus the cheapest possible service time is already slower. In a
-cell, nodes are sorted by speed, and three lower bounds of a node's total, cheapest first, skip
-it before its exact distance is computed: the cell's distance with the node's fastest
-per-token time (which ends the cell), then with the fetch a missing model costs, then with the
-node's exact queue, service and fetch terms. Each bound uses the same float operations as the
-total, so a skipped node cannot win or tie. The answer is the same as scoring every node
+cell, nodes are sorted by a lower bound of their queue plus service time kept current by the
+registry as heartbeats arrive (:meth:`~zgpu.edge.registry.NodeRegistry.order_bound`), and
+three lower bounds of a node's total, cheapest first, skip it before its exact distance is
+computed: the cell's distance with that sort key (which ends the cell), then with the node's
+fastest per-token time and the fetch a missing model costs, then with the node's exact queue,
+service and fetch terms. Each bound uses the same float operations as the total (the sort
+key's is scaled down by far more than their rounding), so a skipped node cannot win or tie.
+Cells come nearest first, so the first one whose round trip plus the cheapest possible
+service time loses ends the round. The answer is the same as scoring every node
 (:meth:`Router.explain` does that, and says why each excluded node was excluded); the unit
 tests compare the two on random fleets.
 """
@@ -43,9 +47,15 @@ from zgpu.edge.geo import (
     GeoPoint,
     haversine_km_raw,
 )
-from zgpu.edge.messages import ModelStats
-from zgpu.edge.registry import MIN_SAMPLES, NodeRegistry, NodeState, NodeStatus, core_scale
-from zgpu.edge.spatial import HALF_CIRCUMFERENCE_KM, Cell
+from zgpu.edge.registry import (
+    ESTIMATED_RECENT_TOKENS,
+    MIN_SAMPLES,
+    NodeRegistry,
+    NodeState,
+    NodeStatus,
+    core_scale,
+)
+from zgpu.edge.spatial import HALF_CIRCUMFERENCE_KM
 
 
 class EdgePolicy(StrEnum):
@@ -131,26 +141,12 @@ class Explanation:
         return self.ranking[0] if self.ranking else None
 
 
-_Measured = tuple[ModelStats, float, float]
-"""A node's statistics for a model, with their per-token and recent service times in ms
-(both 0 when they are too few to trust)."""
-
-
-def _measured(stats: ModelStats) -> _Measured:
-    if stats.samples >= MIN_SAMPLES and stats.ms_per_token > 0:
-        return stats, stats.ms_per_token, stats.p50_ms
-    return stats, 0.0, 0.0
-
-
 class Router:
     """Scores nodes of a :class:`NodeRegistry`; pure computation, no I/O."""
 
     def __init__(self, registry: NodeRegistry, config: RouterConfig | None = None) -> None:
         self.registry = registry
         self.config = config if config is not None else RouterConfig()
-        # Per model, per node: the node's latest statistics for the model and what they say
-        # (reading a message's fields costs more than a dict lookup; messages are immutable).
-        self._measured: dict[str, dict[str, _Measured]] = {}
 
     def route(
         self,
@@ -175,24 +171,26 @@ class Router:
         base_per_token = cost.ms_per_token
         fetch_ms = cost.artifact_mb * 8.0 / config.fetch_mbps * 1000.0 + cost.load_ms
         floor_ms = tokens * registry.min_ms_per_token
+        order_scale, order_offset = registry.order_bound(tokens)
         lat, lon = origin.lat, origin.lon
         # The origin's half of the haversine formula, as haversine_km_raw computes it.
         p1 = math.radians(lat)
         cos_p1 = math.cos(p1)
         best: NodeState | None = None
         best_ms, best_id = math.inf, ""
-        seen: set[Cell] = set()
+        searched = -1.0  # cells within this many km have been looked at
         radius = config.initial_radius_km
-        measured = self._measured.setdefault(model, {})
-        measured_limit = 2 * len(registry) + 1024
         while True:
-            for bound_km, cell, entries in index.nearest_cells(lat, lon, radius, seen):
-                seen.add(cell)
+            for bound_km, _, _, entries in index.nearest_cells(lat, lon, radius, searched):
                 cell_rtt = 2.0 * bound_km / FIBRE_KM_PER_MS + overhead
-                for speed_key, node_id, node in entries:
-                    # Entries are sorted by speed: once one cannot win, none after it can.
-                    if cell_rtt + tokens * speed_key > best_ms:
+                if cell_rtt + floor_ms > best_ms:
+                    break  # cells come nearest first: nothing here or farther can win
+                for order_key, node_id, node in entries:
+                    # Entries are sorted by a lower bound of queue + service (see
+                    # NodeRegistry.order_bound): once one cannot win, none after it can.
+                    if cell_rtt + order_key * order_scale + order_offset > best_ms:
                         break
+                    speed_key = node.speed_key
                     in_flight, dispatched = node.in_flight, node.dispatched
                     load = in_flight if in_flight > dispatched else dispatched
                     concurrency = node.concurrency
@@ -205,20 +203,12 @@ class Router:
                     else:
                         fetch = fetch_ms
                     # The same terms as _terms, in the same float operations.
-                    stats = node.stats.get(model)
-                    if stats is None:
-                        per_token = 0.0
+                    known = node.measured.get(model)
+                    if known is None:
+                        per_token = max(base_per_token * core_scale(node.cores), speed_key)
+                        recent = per_token * ESTIMATED_RECENT_TOKENS
                     else:
-                        known = measured.get(node_id)
-                        if known is None or known[0] is not stats:
-                            known = _measured(stats)
-                            if len(measured) >= measured_limit:
-                                measured.clear()
-                            measured[node_id] = known
-                        _, per_token, recent = known
-                    if per_token <= 0.0:
-                        per_token = max(base_per_token * core_scale(node.cores), node.speed_key)
-                        recent = per_token * 128
+                        per_token, recent = known
                     queue = load * recent / concurrency
                     service = tokens * per_token
                     # A lower bound of the total (the cell's distance bound for the node's):
@@ -249,6 +239,7 @@ class Router:
             needed = (best_ms - overhead - floor_ms) * FIBRE_KM_PER_MS / 2.0
             if radius >= HALF_CIRCUMFERENCE_KM or needed <= radius:
                 return self._score(best, model, tokens, origin) if best is not None else None
+            searched = radius
             radius = min(HALF_CIRCUMFERENCE_KM, radius * 2.0 if best is None else needed)
 
     def explain(
@@ -318,7 +309,7 @@ class Router:
             # Never estimate a node faster than it measured itself on any model (every task
             # runs the same encoder), nor faster than its speed key.
             per_token = max(cost.ms_per_token * core_scale(node.cores), node.speed_key)
-            recent = per_token * 128
+            recent = per_token * ESTIMATED_RECENT_TOKENS
             p95 = 2.0 * max(recent, tokens * per_token)
         fetch = 0.0
         if model not in node.models_cached:

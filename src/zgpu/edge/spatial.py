@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 from zgpu.edge.geo import EARTH_RADIUS_KM
@@ -27,9 +27,22 @@ Cell = tuple[int, int]
 Entry = tuple[float, str, T]
 """What a cell holds per item: ``(sort_key, key, item)``."""
 
+Reached = tuple[float, int, int, list[Entry[T]]]
+"""A cell found by :meth:`GridIndex.nearest_cells`: ``(lower_bound_km, row, col, entries)``."""
+
+_Row = tuple[list[int], list[list[Entry[T]]], float, float, float]
+"""An occupied row: ``(cols, entries, south, north, cos_polar)``."""
+
+_RADIANS = math.pi / 180.0
+"""What :func:`math.radians` multiplies by (the same float result, without the call)."""
+
 _BOUND_SLACK = 1.0 - 1e-6
 """Cell bounds are scaled by this so float rounding never puts one above a distance that
 :func:`~zgpu.edge.geo.haversine_km_raw` computes (1 ppm: well above its rounding error)."""
+
+_REACH_SLACK = 1e-4
+"""The row and longitude pre-filters reach this much (relative, and in degrees) farther than
+the radius, so they never leave out a cell whose (scaled-down) bound is within it."""
 
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180.0
 """Length of one degree of latitude (and of longitude at the equator), in kilometres."""
@@ -55,7 +68,9 @@ class GridIndex(Generic[T]):
         self._rows = round(rows)
         self._cols = 2 * self._rows
         self._cells: dict[Cell, list[Entry[T]]] = {}
-        self._row_cols: dict[int, list[int]] = {}
+        # Per occupied row: its occupied columns, ascending, their entries, aligned, and the
+        # row's south and north edges and the cosine of its most polar latitude.
+        self._row_data: dict[int, _Row[T]] = {}
         self._where: dict[str, tuple[Cell, float]] = {}
 
     def __len__(self) -> int:
@@ -75,18 +90,24 @@ class GridIndex(Generic[T]):
         cell = self._cell_of(lat, lon)
         old = self._where.get(key)
         if old == (cell, sort_key):
-            entries = self._cells[cell]
-            at = bisect.bisect_left(entries, (sort_key, key))
-            entries[at] = (sort_key, key, item)
+            same = self._cells[cell]
+            same[bisect.bisect_left(same, (sort_key, key))] = (sort_key, key, item)
             return
         if old is not None:
             self.remove(key)
-        bisect.insort(self._cells.setdefault(cell, []), (sort_key, key, item))
+        entries: list[Entry[T]] | None = self._cells.get(cell)
+        if entries is None:
+            entries = self._cells[cell] = []
+            row, col = cell
+            data = self._row_data.get(row)
+            if data is None:
+                data = self._row_data[row] = self._new_row(row)
+            cols, row_entries = data[0], data[1]
+            at = bisect.bisect_left(cols, col)
+            cols.insert(at, col)
+            row_entries.insert(at, entries)
+        bisect.insort(entries, (sort_key, key, item))
         self._where[key] = (cell, sort_key)
-        cols = self._row_cols.setdefault(cell[0], [])
-        at = bisect.bisect_left(cols, cell[1])
-        if at == len(cols) or cols[at] != cell[1]:
-            cols.insert(at, cell[1])
 
     def remove(self, key: str) -> None:
         """Forget ``key``; unknown keys are ignored."""
@@ -99,10 +120,19 @@ class GridIndex(Generic[T]):
         if entries:
             return
         del self._cells[cell]
-        cols = self._row_cols[cell[0]]
-        cols.pop(bisect.bisect_left(cols, cell[1]))
+        row, col = cell
+        cols, row_entries, *_ = self._row_data[row]
+        at = bisect.bisect_left(cols, col)
+        cols.pop(at)
+        row_entries.pop(at)
         if not cols:
-            del self._row_cols[cell[0]]
+            del self._row_data[row]
+
+    def _new_row(self, row: int) -> _Row[T]:
+        south = row * self._deg - 90.0
+        north = south + self._deg
+        cos_polar = math.cos(math.radians(min(90.0, max(abs(south), abs(north)))))
+        return [], [], south, north, cos_polar
 
     def cells_within(
         self, lat: float, lon: float, radius_km: float
@@ -114,81 +144,83 @@ class GridIndex(Generic[T]):
         ``(sort_key, key, item)`` in ascending order (the live list: do not modify it while
         iterating the index).
         """
-        for bound, cell, entries in self.nearest_cells(lat, lon, radius_km, set()):
-            yield cell, bound, entries
+        for bound, row, col, entries in self.nearest_cells(lat, lon, radius_km):
+            yield (row, col), bound, entries
 
     def nearest_cells(
-        self, lat: float, lon: float, radius_km: float, skip: set[Cell]
-    ) -> list[tuple[float, Cell, list[Entry[T]]]]:
-        """Occupied cells, not in ``skip``, that may hold a point within ``radius_km`` of
-        ``lat, lon``: ``(lower_bound_km, cell, entries)``, nearest bound first.
+        self, lat: float, lon: float, radius_km: float, beyond_km: float = -1.0
+    ) -> list[Reached[T]]:
+        """Occupied cells whose distance bound from ``lat, lon`` is at most ``radius_km`` and
+        more than ``beyond_km``: ``(lower_bound_km, row, col, entries)``, nearest bound first.
 
-        Every cell holding a point within the radius is returned, and no cell whose bound
-        exceeds it. Built for the router's inner loop: per row one cosine and the reach in
+        A cell's bound is at most the distance to anything in it, and the same on every call
+        for the same point, so every cell holding a point within the radius is returned, and
+        calls with widening radii, each passing the previous radius as ``beyond_km``, return
+        each cell once. Built for the router's inner loop: per row one cosine and the reach in
         longitude, per cell one haversine-like bound, no generator, no per-cell call.
         """
         deg = self._deg
-        cells = self._cells
-        row_cols = self._row_cols
-        found: list[tuple[float, Cell, list[Entry[T]]]] = []
+        row_data = self._row_data
+        found: list[Reached[T]] = []
         two_r = 2.0 * EARTH_RADIUS_KM
-        # Haversine of the radius (slightly widened, so no rounding loses a cell at the edge):
-        # a cell is within reach when its bound's haversine is at most this.
-        angle = radius_km * (1.0 + 1e-6) / two_r
+        # Haversine of the radius (widened, so the pre-filters below never lose a cell whose
+        # bound is within the radius): a cell may be within reach when its bound's haversine
+        # is at most this.
+        angle = radius_km * (1.0 + _REACH_SLACK) / two_r
         limit = math.sin(angle) ** 2 if angle < math.pi / 2 else 1.0
-        reach_deg = min(180.0, math.degrees(2.0 * angle) + 1e-6)
+        reach_deg = min(180.0, math.degrees(2.0 * angle) + _REACH_SLACK)
         row_lo = max(0, int((lat - reach_deg + 90.0) // deg))
         row_hi = min(self._rows - 1, int((lat + reach_deg + 90.0) // deg))
         cos_lat = math.cos(math.radians(lat))
         east_of = lon + 180.0  # degrees east of the antimeridian
+        n_cols = self._cols
         for row in range(row_lo, row_hi + 1):
-            cols = row_cols.get(row)
-            if cols is None:
+            data = row_data.get(row)
+            if data is None:
                 continue
-            south = row * deg - 90.0
-            north = south + deg
+            cols, entries, south, north, cos_polar = data
             dlat = lat - min(max(lat, south), north)
-            h_lat = math.sin(math.radians(dlat) / 2.0) ** 2
+            h_lat = math.sin(dlat * _RADIANS / 2.0) ** 2
             if h_lat > limit:
                 continue
             # cos(origin lat) × the smallest cos(lat) in the row.
-            h_lon = cos_lat * math.cos(math.radians(min(90.0, max(abs(south), abs(north)))))
+            h_lon = cos_lat * cos_polar
             left = limit - h_lat
+            spans: tuple[tuple[int, int], ...]
             if h_lon <= left:
-                span: Iterable[int] = cols  # every longitude is within reach
+                spans = ((0, len(cols)),)  # every longitude is within reach
             else:
-                reach_lon = math.degrees(2.0 * math.asin(math.sqrt(left / h_lon))) + 1e-6
+                reach_lon = math.degrees(2.0 * math.asin(math.sqrt(left / h_lon))) + _REACH_SLACK
                 if reach_lon + deg >= 180.0:
-                    span = cols
+                    spans = ((0, len(cols)),)
                 else:
                     col_lo = int((east_of - reach_lon) // deg)
                     col_hi = int((east_of + reach_lon) // deg)
-                    span = [
-                        col
-                        for lo, hi in self._wrapped(col_lo, col_hi)
-                        for col in cols[
-                            bisect.bisect_left(cols, lo) : bisect.bisect_right(cols, hi)
-                        ]
-                    ]
-            for col in span:
-                cell = (row, col)
-                if cell in skip:
-                    continue
-                offset = (east_of - col * deg) % 360.0  # east of the cell's west edge
-                if offset <= deg:
-                    h = h_lat
-                else:
-                    dlon = offset - deg if offset - deg < 360.0 - offset else 360.0 - offset
-                    h = h_lat + h_lon * math.sin(math.radians(dlon) / 2.0) ** 2
-                bound = two_r * math.asin(math.sqrt(h) if h < 1.0 else 1.0) * _BOUND_SLACK
-                if bound <= radius_km:
-                    found.append((bound, cell, cells[cell]))
+                    if col_lo < 0:
+                        spans = (
+                            (0, bisect.bisect_right(cols, col_hi)),
+                            (bisect.bisect_left(cols, col_lo + n_cols), len(cols)),
+                        )
+                    elif col_hi >= n_cols:
+                        spans = (
+                            (bisect.bisect_left(cols, col_lo), len(cols)),
+                            (0, bisect.bisect_right(cols, col_hi - n_cols)),
+                        )
+                    else:
+                        spans = (
+                            (bisect.bisect_left(cols, col_lo), bisect.bisect_right(cols, col_hi)),
+                        )
+            for lo, hi in spans:
+                for at in range(lo, hi):
+                    col = cols[at]
+                    offset = (east_of - col * deg) % 360.0  # east of the cell's west edge
+                    if offset <= deg:
+                        h = h_lat
+                    else:
+                        dlon = offset - deg if offset - deg < 360.0 - offset else 360.0 - offset
+                        h = h_lat + h_lon * math.sin(dlon * _RADIANS / 2.0) ** 2
+                    bound = two_r * math.asin(math.sqrt(h) if h < 1.0 else 1.0) * _BOUND_SLACK
+                    if beyond_km < bound <= radius_km:
+                        found.append((bound, row, col, entries[at]))
         found.sort()
         return found
-
-    def _wrapped(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        if lo < 0:
-            return [(0, hi), (lo + self._cols, self._cols - 1)]
-        if hi >= self._cols:
-            return [(lo, self._cols - 1), (0, hi - self._cols)]
-        return [(lo, hi)]

@@ -48,7 +48,12 @@ def _fleet(seed: int) -> tuple[NodeRegistry, Clock, random.Random]:
     """A registry of random nodes in every state the router distinguishes."""
     rng = random.Random(seed)
     clock = Clock()
-    registry = NodeRegistry(RegistryConfig(cell_deg=rng.choice([2.0, 4.0, 10.0])), clock=clock)
+    registry = NodeRegistry(
+        RegistryConfig(
+            cell_deg=rng.choice([2.0, 4.0, 10.0]), order_tokens=rng.choice([1, 64, 256, 4000])
+        ),
+        clock=clock,
+    )
     centres = [(rng.uniform(-60, 70), rng.uniform(-180, 180)) for _ in range(4)]
     positions: list[tuple[float, float]] = []
     for i in range(rng.randrange(1, 400)):
@@ -88,6 +93,20 @@ def _fleet(seed: int) -> tuple[NodeRegistry, Clock, random.Random]:
         )
         if stale:
             clock.now += 10.0
+        elif rng.random() < 0.3:  # a later heartbeat with another load: the node is re-sorted
+            registry.apply_heartbeat(
+                NodeHeartbeat(
+                    node_id=node_id,
+                    seq=1,
+                    in_flight=rng.randrange(0, concurrency + 1),
+                    concurrency=concurrency,
+                    stats=[_stats(rng, m) for m in (MODEL, OTHER) if rng.random() < 0.7],
+                    sent_unix_ms=0,
+                )
+            )
+        node = registry.get(node_id)
+        if node is not None and rng.random() < 0.05:  # no responders: the gateway marks it full
+            node.in_flight = max(node.in_flight, node.concurrency)
         for _ in range(rng.choice([0, 0, 0, 1, 3])):
             registry.note_dispatched(node_id)
         if rng.random() < 0.03:
@@ -152,20 +171,26 @@ def test_nearest_cells_hold_every_point_within_the_radius_nearest_first(
         points[f"p{i}"] = (lat, lon)
         index.put(f"p{i}", lat, lon, None)
     lat, lon = rng.uniform(-90, 90), rng.uniform(-180, 180)
-    skipped = {cell for cell, _, _ in index.cells_within(lat, lon, radius_km / 3)}
-    found = index.nearest_cells(lat, lon, radius_km, skipped)
-    bounds = [bound for bound, _, _ in found]
+    inner = radius_km / 3
+    found = index.nearest_cells(lat, lon, radius_km, inner)
+    bounds = [bound for bound, _, _, _ in found]
     assert bounds == sorted(bounds)
-    assert all(bound <= radius_km for bound in bounds)
-    assert not {cell for _, cell, _ in found} & skipped
-    in_found = {key: bound for bound, _, entries in found for _, key, _ in entries}
-    in_skipped = {
-        key for _, cell, entries in index.cells_within(lat, lon, radius_km / 3)
-        for _, key, _ in entries
-    }  # fmt: skip
+    assert all(inner < bound <= radius_km for bound in bounds)
+    in_found = {key: bound for bound, _, _, entries in found for _, key, _ in entries}
+    in_inner = {
+        key for _, _, entries in index.cells_within(lat, lon, inner) for _, key, _ in entries
+    }
+    assert not in_found.keys() & in_inner
     for key, (plat, plon) in points.items():
         distance = haversine_km_raw(lat, lon, plat, plon)
         if key in in_found:
             assert in_found[key] <= distance
-        elif key not in in_skipped:
+        elif key not in in_inner:
             assert distance > radius_km, key
+    # Widening calls, each beyond the last radius, return every cell within reach exactly once.
+    everything = index.nearest_cells(lat, lon, 30_000.0)
+    assert len(everything) == len({(row, col) for _, row, col, _ in everything})
+    within = {(row, col) for bound, row, col, _ in everything if bound <= radius_km}
+    first = [(row, col) for _, row, col, _ in index.nearest_cells(lat, lon, inner)]
+    second = [(row, col) for _, row, col, _ in found]
+    assert sorted(first + second) == sorted(within)

@@ -2,9 +2,11 @@
 // navigation (a menu button at phone width), and the footer with the data credits.
 import { useState, type FormEvent, type ReactNode } from "react";
 import { NavLink } from "react-router";
-import { errorMessage } from "../api/client";
 import type { Environment } from "../api/types";
 import { Dialog } from "../components/Dialog";
+import { ErrorNotice } from "../components/ErrorNotice";
+import { FormActions } from "../components/FormActions";
+import { useAction } from "../lib/useAction";
 import { PAGES } from "./routes";
 import { useSession } from "./session";
 
@@ -111,23 +113,16 @@ function CreateDialog({ kind, onClose }: { kind: "organization" | "project" | nu
   const session = useSession();
   const [name, setName] = useState("");
   const [environment, setEnvironment] = useState<Environment>("development");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       if (kind === "organization") await session.createOrganization(name.trim());
       else await session.createProject(name.trim(), environment);
       setName("");
       onClose();
-    } catch (exc) {
-      setError(errorMessage(exc));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -147,15 +142,8 @@ function CreateDialog({ kind, onClose }: { kind: "organization" | "project" | nu
             </select>
           </label>
         ) : null}
-        {error ? <p className="notice error" role="alert">{error}</p> : null}
-        <div className="form-actions">
-          <button type="button" className="button secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={busy || !name.trim()}>
-            {busy ? "Creating…" : "Create"}
-          </button>
-        </div>
+        <ErrorNotice error={action.error} />
+        <FormActions onCancel={onClose} label="Create" busy={action.busy} busyText="Creating…" disabled={!name.trim()} />
       </form>
     </Dialog>
   );

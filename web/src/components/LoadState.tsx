@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { ErrorNotice } from "./ErrorNotice";
 
 /** Loading, error and empty states in one place, so every page says the same things the same way. */
 export function LoadState({
@@ -14,7 +15,7 @@ export function LoadState({
   emptyText?: ReactNode;
   children: ReactNode;
 }) {
-  if (error) return <p className="notice error" role="alert">{error}</p>;
+  if (error) return <ErrorNotice error={error} />;
   if (loading) return <p className="notice muted" aria-busy="true">Loading…</p>;
   if (empty) return <p className="notice muted">{emptyText}</p>;
   return <>{children}</>;

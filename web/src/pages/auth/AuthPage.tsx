@@ -4,6 +4,7 @@ import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "../../api/client";
 import { useSession } from "../../app/session";
+import { ErrorNotice } from "../../components/ErrorNotice";
 import { PASSWORD_MIN, passwordProblem } from "./passwordRules";
 import "./auth.css";
 
@@ -110,11 +111,7 @@ function AuthForm({ mode }: { mode: "signin" | "signup" }) {
               />
             </label>
           ) : null}
-          {error ? (
-            <p className="notice error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorNotice error={error} />
           <button type="submit" className="button" disabled={busy}>
             {busy ? (signup ? "Creating account…" : "Signing in…") : signup ? "Create account" : "Sign in"}
           </button>

@@ -4,6 +4,8 @@
 import { useRef, useState, type FormEvent } from "react";
 import { api, ApiError, errorMessage } from "../../api/client";
 import { Dialog } from "../../components/Dialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { FormActions } from "../../components/FormActions";
 import { CardFields, cardBody, EMPTY_CARD } from "./CardFields";
 import { amountProblem, methodLabel, newIdempotencyKey, normalizeUsd, presetLabel } from "./money";
 import type { Balance, CardInput, CreditReceipt, PaymentMethod } from "./types";
@@ -135,19 +137,8 @@ function AddCreditForm({
           <p className="muted field-help">The card is saved as a payment method. Only its brand, last four digits, expiry and country are kept.</p>
         </>
       ) : null}
-      {error ? (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <div className="form-actions">
-        <button type="button" className="button secondary" onClick={onClose}>
-          Cancel
-        </button>
-        <button type="submit" className="button" disabled={busy || normal === null || problem !== null}>
-          {busy ? "Charging…" : "Add credit"}
-        </button>
-      </div>
+      <ErrorNotice error={error} />
+      <FormActions onCancel={onClose} label="Add credit" busy={busy} busyText="Charging…" disabled={normal === null || problem !== null} />
     </form>
   );
 }

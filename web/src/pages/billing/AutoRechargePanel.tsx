@@ -1,8 +1,11 @@
 // The "Auto recharge" panel: on or off, the threshold, the amount and the payment method, and why
 // it turned itself off when it did.
 import { useEffect, useState, type FormEvent } from "react";
-import { api, errorMessage } from "../../api/client";
+import { api } from "../../api/client";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { FormActions } from "../../components/FormActions";
 import { formatDateTime, formatUsd } from "../../lib/format";
+import { useAction } from "../../lib/useAction";
 import { amountProblem, methodLabel, normalizeUsd, presetLabel } from "./money";
 import type { AutoRecharge, Balance, PaymentMethod } from "./types";
 
@@ -31,9 +34,8 @@ export function AutoRechargePanel({
   onSaved: () => void;
 }) {
   const [form, setForm] = useState(() => initial(settings, balance));
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   useEffect(() => setForm(initial(settings, balance)), [settings, balance]);
 
   const thresholdOk = normalizeUsd(form.threshold) !== null;
@@ -47,10 +49,8 @@ export function AutoRechargePanel({
       setError(amountIssue ?? "Enter the threshold in dollars and cents, such as 5 or 2.50.");
       return;
     }
-    setBusy(true);
-    setError(null);
     setSaved(null);
-    try {
+    await run(async () => {
       const result = await api<AutoRecharge>("PUT", "/v1/organization/billing/auto_recharge", {
         body: { enabled: form.enabled, threshold_usd: threshold, amount_usd: amount, payment_method_id: form.method || null },
       });
@@ -60,11 +60,7 @@ export function AutoRechargePanel({
           : "Saved: auto recharge is off.",
       );
       onSaved();
-    } catch (exc) {
-      setError(errorMessage(exc));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -121,24 +117,22 @@ export function AutoRechargePanel({
             <p className="notice warn">Add a payment method first: auto recharge charges a saved card.</p>
           ) : null}
           {amountIssue ? <p className="field-error">{amountIssue}</p> : null}
-          {error ? (
-            <p className="notice error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorNotice error={error} />
           {saved ? (
             <p className="notice success" role="status">
               {saved}
             </p>
           ) : null}
-          <div className="form-actions">
-            <span className="muted field-help">
-              Amount from {presetLabel(balance.min_credit_usd)} to {presetLabel(balance.max_credit_usd)}.
-            </span>
-            <button type="submit" className="button" disabled={busy}>
-              {busy ? "Saving…" : "Save auto recharge"}
-            </button>
-          </div>
+          <FormActions
+            before={
+              <span className="muted field-help">
+                Amount from {presetLabel(balance.min_credit_usd)} to {presetLabel(balance.max_credit_usd)}.
+              </span>
+            }
+            label="Save auto recharge"
+            busy={busy}
+            busyText="Saving…"
+          />
         </form>
       )}
     </section>

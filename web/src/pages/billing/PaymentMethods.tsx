@@ -1,7 +1,11 @@
 // The "Payment methods" panel: saved cards, the default, remove, and add a new one.
 import { useState, type FormEvent } from "react";
 import { api, errorMessage } from "../../api/client";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { FormActions } from "../../components/FormActions";
+import { useAction } from "../../lib/useAction";
 import { CardFields, cardBody, EMPTY_CARD } from "./CardFields";
 import { brandName } from "./money";
 import type { CardInput, PaymentMethod } from "./types";
@@ -42,11 +46,7 @@ export function PaymentMethods({
           </button>
         ) : null}
       </div>
-      {error ? (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorNotice error={error} />
       {methods.length === 0 ? (
         <p className="muted">No saved payment method yet. A card used to add credit is saved here.</p>
       ) : (
@@ -85,22 +85,15 @@ export function PaymentMethods({
 function AddMethodDialog({ open, first, onClose, onAdded }: { open: boolean; first: boolean; onClose: () => void; onAdded: () => void }) {
   const [card, setCard] = useState<CardInput>(EMPTY_CARD);
   const [makeDefault, setMakeDefault] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       await api("POST", "/v1/organization/billing/payment_methods", { body: { card: cardBody(card), make_default: makeDefault } });
       setCard(EMPTY_CARD);
       onAdded();
-    } catch (exc) {
-      setError(errorMessage(exc));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -115,65 +108,28 @@ function AddMethodDialog({ open, first, onClose, onAdded }: { open: boolean; fir
             Make this the default payment method
           </label>
         )}
-        {error ? (
-          <p className="notice error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div className="form-actions">
-          <button type="button" className="button secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button" disabled={busy}>
-            {busy ? "Saving…" : "Save card"}
-          </button>
-        </div>
+        <ErrorNotice error={action.error} />
+        <FormActions onCancel={onClose} label="Save card" busy={action.busy} busyText="Saving…" />
       </form>
     </Dialog>
   );
 }
 
 function RemoveMethodDialog({ method, onClose, onRemoved }: { method: PaymentMethod | null; onClose: () => void; onRemoved: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
   const remove = async () => {
     if (!method) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api("DELETE", `/v1/organization/billing/payment_methods/${method.id}`);
-      onRemoved();
-    } catch (exc) {
-      setError(errorMessage(exc));
-    } finally {
-      setBusy(false);
-    }
+    await api("DELETE", `/v1/organization/billing/payment_methods/${method.id}`);
+    onRemoved();
   };
 
   return (
-    <Dialog open={method !== null} title="Remove payment method" onClose={onClose}>
+    <ConfirmDialog open={method !== null} title="Remove payment method" confirmLabel="Remove card" busyText="Removing…" onConfirm={remove} onClose={onClose}>
       {method ? (
-        <div className="form">
-          <p>
-            Remove {brandName(method.brand)} •••• {method.last4}?
-            {method.is_default ? " It is the default: the most recent remaining card becomes the default." : ""}
-          </p>
-          {error ? (
-            <p className="notice error" role="alert">
-              {error}
-            </p>
-          ) : null}
-          <div className="form-actions">
-            <button type="button" className="button secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="button danger" onClick={() => void remove()} disabled={busy}>
-              {busy ? "Removing…" : "Remove card"}
-            </button>
-          </div>
-        </div>
+        <p>
+          Remove {brandName(method.brand)} •••• {method.last4}?
+          {method.is_default ? " It is the default: the most recent remaining card becomes the default." : ""}
+        </p>
       ) : null}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

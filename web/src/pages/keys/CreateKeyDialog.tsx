@@ -1,9 +1,11 @@
 // Create a key: ask for a name, then show the secret once with a copy button.
 import { useState, type FormEvent } from "react";
-import { errorMessage } from "../../api/client";
-import { CopyButton } from "../../components/CopyButton";
 import { Dialog } from "../../components/Dialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { FormActions } from "../../components/FormActions";
+import { DoneButton, SecretOnce } from "../../components/SecretOnce";
 import { rememberKey } from "../../lib/sessionKeys";
+import { useAction } from "../../lib/useAction";
 import { createKey, type CreatedApiKey } from "./keysApi";
 
 export function CreateKeyDialog({
@@ -19,50 +21,48 @@ export function CreateKeyDialog({
 }) {
   const [name, setName] = useState("");
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const close = () => {
     setName("");
     setCreated(null);
-    setError(null);
+    action.setError(null);
     onClose();
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const key = await createKey(projectId, name.trim());
       rememberKey(projectId, key.value);
       setCreated(key);
       onCreated(key);
-    } catch (exc) {
-      setError(errorMessage(exc));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <Dialog open={open} title={created ? "Save your API key" : "Create API key"} onClose={close}>
       {created ? (
         <div className="form">
-          <p className="notice warn" role="status">
-            Copy this key now. <strong>You won't see it again</strong>: the server keeps only a hash. If you lose it,
-            revoke it and create a new one.
-          </p>
-          <label>
-            API key “{created.name}”
-            <input readOnly value={created.value} className="mono" onFocus={(e) => e.currentTarget.select()} aria-label="New API key" />
-          </label>
-          <div className="form-actions">
-            <CopyButton text={created.value} label="Copy key" />
-            <button type="button" className="button" onClick={close}>
-              Done
-            </button>
-          </div>
+          <SecretOnce
+            warning={
+              <>
+                Copy this key now. <strong>You won't see it again</strong>: the server keeps only a hash. If you lose it,
+                revoke it and create a new one.
+              </>
+            }
+            warningRole="status"
+            label={`API key “${created.name}”`}
+            inputLabel="New API key"
+            value={created.value}
+            copyLabel="Copy key"
+            actions={(copy) => (
+              <div className="form-actions">
+                {copy}
+                <DoneButton onClick={close} />
+              </div>
+            )}
+          />
         </div>
       ) : (
         <form className="form" onSubmit={submit}>
@@ -78,19 +78,8 @@ export function CreateKeyDialog({
             />
           </label>
           <p className="muted small-print">One key per environment makes rotation and revocation painless.</p>
-          {error ? (
-            <p className="notice error" role="alert">
-              {error}
-            </p>
-          ) : null}
-          <div className="form-actions">
-            <button type="button" className="button secondary" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="button" disabled={busy || !name.trim()}>
-              {busy ? "Creating…" : "Create key"}
-            </button>
-          </div>
+          <ErrorNotice error={action.error} />
+          <FormActions onCancel={close} label="Create key" busy={action.busy} busyText="Creating…" disabled={!name.trim()} />
         </form>
       )}
     </Dialog>

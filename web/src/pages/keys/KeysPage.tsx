@@ -4,6 +4,8 @@ import { useSearchParams } from "react-router";
 import { useSession } from "../../app/session";
 import { LoadState } from "../../components/LoadState";
 import { PageHeader } from "../../components/PageHeader";
+import { ProjectRequired } from "../../components/ProjectRequired";
+import { ActionsHeader, RevokeButton } from "../../components/RowActions";
 import { formatDateTime, formatRelative } from "../../lib/format";
 import { useAsync } from "../../lib/useAsync";
 import { CreateKeyDialog } from "./CreateKeyDialog";
@@ -31,12 +33,7 @@ export default function KeysPage() {
   };
 
   if (!projectId) {
-    return (
-      <>
-        <PageHeader title="API keys" />
-        <p className="notice muted">Choose or create a project first: keys belong to a project.</p>
-      </>
-    );
+    return <ProjectRequired title="API keys" reason="keys belong to a project" />;
   }
 
   return (
@@ -71,11 +68,7 @@ export default function KeysPage() {
                 <th scope="col">Created</th>
                 <th scope="col">Last used</th>
                 <th scope="col">Status</th>
-                {canRevoke ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
+                {canRevoke ? <ActionsHeader /> : null}
               </tr>
             </thead>
             <tbody>
@@ -94,16 +87,7 @@ export default function KeysPage() {
                   </td>
                   {canRevoke ? (
                     <td className="actions" data-label="">
-                      {key.status === "active" ? (
-                        <button
-                          type="button"
-                          className="button secondary small"
-                          aria-label={`Revoke ${key.name}`}
-                          onClick={() => setRevoking(key)}
-                        >
-                          Revoke
-                        </button>
-                      ) : null}
+                      {key.status === "active" ? <RevokeButton name={key.name} onClick={() => setRevoking(key)} /> : null}
                     </td>
                   ) : null}
                 </tr>

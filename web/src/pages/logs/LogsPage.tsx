@@ -6,6 +6,7 @@ import { buildUrl, errorMessage } from "../../api/client";
 import { useSession } from "../../app/session";
 import { LoadState } from "../../components/LoadState";
 import { PageHeader } from "../../components/PageHeader";
+import { ProjectRequired } from "../../components/ProjectRequired";
 import { formatDateTime, formatLatency, formatTokens } from "../../lib/format";
 import { useAsync } from "../../lib/useAsync";
 import { listModels } from "../dashboard/modelsApi";
@@ -61,12 +62,7 @@ export default function LogsPage() {
   };
 
   if (!projectId) {
-    return (
-      <>
-        <PageHeader title="Logs" />
-        <p className="notice muted">Choose or create a project first: logs belong to a project.</p>
-      </>
-    );
+    return <ProjectRequired title="Logs" reason="logs belong to a project" />;
   }
 
   const exportQuery = apiQuery(filters, Date.now() / 1000);

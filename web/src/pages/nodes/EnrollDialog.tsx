@@ -1,10 +1,14 @@
 // "Create enrollment token": a name and a lifetime; then the token, shown once, and the command
 // that starts a node with it.
 import { useState, type FormEvent } from "react";
-import { api, errorMessage } from "../../api/client";
+import { api } from "../../api/client";
 import { CopyButton } from "../../components/CopyButton";
 import { Dialog } from "../../components/Dialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { FormActions } from "../../components/FormActions";
+import { DoneButton, SecretOnce } from "../../components/SecretOnce";
 import { formatDateTime } from "../../lib/format";
+import { useAction } from "../../lib/useAction";
 import { nodeCommand, type NodeToken } from "./nodes";
 
 const LIFETIMES: [number, string][] = [
@@ -18,28 +22,21 @@ export function EnrollDialog({ open, onClose, onCreated }: { open: boolean; onCl
   const [name, setName] = useState("edge-node");
   const [hours, setHours] = useState(24);
   const [created, setCreated] = useState<NodeToken | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const close = () => {
     setCreated(null);
-    setError(null);
+    action.setError(null);
     onClose();
   };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
       const token = await api<NodeToken>("POST", "/v1/organization/nodes/tokens", { body: { name: name.trim() || "edge-node", ttl_hours: hours } });
       setCreated(token);
       onCreated();
-    } catch (exc) {
-      setError(errorMessage(exc));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const command = created?.token ? nodeCommand(window.location.origin, created.token) : "";
@@ -47,23 +44,19 @@ export function EnrollDialog({ open, onClose, onCreated }: { open: boolean; onCl
     <Dialog open={open} title="Create enrollment token" onClose={close}>
       {created?.token ? (
         <div className="form">
-          <p className="notice warn">Copy the token now: it is shown only once. It enrolls one node and expires {formatDateTime(created.expires_at)}.</p>
-          <label>
-            Enrollment token
-            <input readOnly value={created.token} className="mono" onFocus={(e) => e.target.select()} />
-          </label>
-          <div className="copy-row">
-            <CopyButton text={created.token} label="Copy token" />
-          </div>
+          <SecretOnce
+            warning={`Copy the token now: it is shown only once. It enrolls one node and expires ${formatDateTime(created.expires_at)}.`}
+            label="Enrollment token"
+            value={created.token}
+            copyLabel="Copy token"
+          />
           <p className="field-label">Run on the device that will serve requests:</p>
           <pre aria-label="Node command">{command}</pre>
           <div className="copy-row">
             <CopyButton text={command} label="Copy command" />
           </div>
           <div className="form-actions">
-            <button type="button" className="button" onClick={close}>
-              Done
-            </button>
+            <DoneButton onClick={close} />
           </div>
         </div>
       ) : (
@@ -83,19 +76,8 @@ export function EnrollDialog({ open, onClose, onCreated }: { open: boolean; onCl
               ))}
             </select>
           </label>
-          {error ? (
-            <p className="notice error" role="alert">
-              {error}
-            </p>
-          ) : null}
-          <div className="form-actions">
-            <button type="button" className="button secondary" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="button" disabled={busy}>
-              {busy ? "Creating…" : "Create token"}
-            </button>
-          </div>
+          <ErrorNotice error={action.error} />
+          <FormActions onCancel={close} label="Create token" busy={action.busy} busyText="Creating…" />
         </form>
       )}
     </Dialog>

@@ -1,9 +1,10 @@
 // Nodes: the organization's edge nodes on a world map and in a table, enrollment tokens, and
 // revoking a node. nodes.read to see; nodes.manage to enroll and revoke.
 import { useState } from "react";
-import { api, errorMessage } from "../../api/client";
+import { api } from "../../api/client";
 import { useSession } from "../../app/session";
-import { Dialog } from "../../components/Dialog";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
 import { LoadState } from "../../components/LoadState";
 import { WorldMap, type MapMarker } from "../../components/map/WorldMap";
 import { PageHeader } from "../../components/PageHeader";
@@ -97,9 +98,7 @@ function TokensPanel({ tokens, error }: { tokens: NodeToken[]; error: string | n
     <section className="panel tokens" aria-labelledby="tokens-title">
       <h2 id="tokens-title">Enrollment tokens</h2>
       {error ? (
-        <p className="notice error" role="alert">
-          {error}
-        </p>
+        <ErrorNotice error={error} />
       ) : tokens.length === 0 ? (
         <p className="muted">No enrollment tokens yet.</p>
       ) : (
@@ -120,44 +119,19 @@ function TokensPanel({ tokens, error }: { tokens: NodeToken[]; error: string | n
 }
 
 function RevokeDialog({ node, onClose, onRevoked }: { node: EdgeNode | null; onClose: () => void; onRevoked: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const revoke = async () => {
     if (!node) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api("POST", `/v1/organization/nodes/${node.id}/revoke`);
-      onRevoked();
-    } catch (exc) {
-      setError(errorMessage(exc));
-    } finally {
-      setBusy(false);
-    }
+    await api("POST", `/v1/organization/nodes/${node.id}/revoke`);
+    onRevoked();
   };
   return (
-    <Dialog open={node !== null} title="Revoke node" onClose={onClose}>
+    <ConfirmDialog open={node !== null} title="Revoke node" confirmLabel="Revoke node" busyText="Revoking…" onConfirm={revoke} onClose={onClose}>
       {node ? (
-        <div className="form">
-          <p>
-            Revoke <strong>{node.name}</strong>? Its credential stops working at once and it gets no more requests. This cannot be undone: to
-            bring the device back, enroll it again with a new token.
-          </p>
-          {error ? (
-            <p className="notice error" role="alert">
-              {error}
-            </p>
-          ) : null}
-          <div className="form-actions">
-            <button type="button" className="button secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="button danger" onClick={() => void revoke()} disabled={busy}>
-              {busy ? "Revoking…" : "Revoke node"}
-            </button>
-          </div>
-        </div>
+        <p>
+          Revoke <strong>{node.name}</strong>? Its credential stops working at once and it gets no more requests. This cannot be undone: to
+          bring the device back, enroll it again with a new token.
+        </p>
       ) : null}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

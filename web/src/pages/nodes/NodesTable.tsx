@@ -1,4 +1,5 @@
 // The organization's nodes as a table: status, region, models, load, last seen, quarantine reason.
+import { ActionsHeader, RevokeButton } from "../../components/RowActions";
 import { formatRelative } from "../../lib/format";
 import { loadText, STATUS_COLORS, STATUS_LABELS, statusTone, type EdgeNode } from "./nodes";
 
@@ -17,11 +18,7 @@ export function NodesTable({ nodes, canManage, onRevoke }: { nodes: EdgeNode[]; 
             </th>
             <th scope="col">Last seen</th>
             <th scope="col">Quarantine reason</th>
-            {canManage ? (
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            ) : null}
+            {canManage ? <ActionsHeader /> : null}
           </tr>
         </thead>
         <tbody>
@@ -44,11 +41,7 @@ export function NodesTable({ nodes, canManage, onRevoke }: { nodes: EdgeNode[]; 
               <td className="reason">{node.quarantine_reason ?? "—"}</td>
               {canManage ? (
                 <td>
-                  {node.status !== "revoked" ? (
-                    <button type="button" className="button secondary small" onClick={() => onRevoke(node)} aria-label={`Revoke ${node.name}`}>
-                      Revoke
-                    </button>
-                  ) : null}
+                  {node.status !== "revoked" ? <RevokeButton name={node.name} onClick={() => onRevoke(node)} /> : null}
                 </td>
               ) : null}
             </tr>

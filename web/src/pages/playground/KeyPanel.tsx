@@ -1,5 +1,6 @@
 // Which key the playground uses, and the way to get one when this tab has none.
 import { Link } from "react-router";
+import { ErrorNotice } from "../../components/ErrorNotice";
 import type { PlaygroundKey } from "./usePlayground";
 
 export function KeyPanel({ playground }: { playground: PlaygroundKey }) {
@@ -30,11 +31,7 @@ export function KeyPanel({ playground }: { playground: PlaygroundKey }) {
       ) : (
         <p className="key-line">Your role cannot create API keys: ask an owner, admin or member of this organization.</p>
       )}
-      {playground.error ? (
-        <p className="notice error" role="alert">
-          {playground.error}
-        </p>
-      ) : null}
+      <ErrorNotice error={playground.error} />
     </div>
   );
 }

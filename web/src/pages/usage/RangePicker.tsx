@@ -1,5 +1,6 @@
 // 1 day / 7 days / 30 days / custom, as a group of toggle buttons plus two date inputs.
 import { useState } from "react";
+import { ErrorNotice } from "../../components/ErrorNotice";
 import { fromLocalInput, toLocalInput } from "../logs/logsQuery";
 import { PRESETS, rangeSpan, type UsageRange } from "./usageRange";
 
@@ -58,11 +59,7 @@ export function RangePicker({ range, onChange }: { range: UsageRange; onChange: 
           <button type="submit" className="button small">
             Apply
           </button>
-          {error ? (
-            <p className="notice error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <ErrorNotice error={error} />
         </form>
       ) : null}
     </div>

@@ -8,6 +8,7 @@ import { ShareBars } from "../../components/charts/ShareBars";
 import "../../components/charts/charts.css";
 import { LoadState } from "../../components/LoadState";
 import { PageHeader } from "../../components/PageHeader";
+import { ProjectRequired } from "../../components/ProjectRequired";
 import { formatCount, formatLatency, formatTokens } from "../../lib/format";
 import { useAsync } from "../../lib/useAsync";
 import { logsHref } from "../logs/logsQuery";
@@ -53,12 +54,7 @@ export default function UsagePage() {
   );
 
   if (!projectId) {
-    return (
-      <>
-        <PageHeader title="Usage" />
-        <p className="notice muted">Choose or create a project first: usage is counted per project.</p>
-      </>
-    );
+    return <ProjectRequired title="Usage" reason="usage is counted per project" />;
   }
 
   const totals = summary.data?.totals;
