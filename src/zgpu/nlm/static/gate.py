@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from zgpu.nlm.logistic import fit_logistic
+
 
 @dataclass(frozen=True)
 class CascadeGate:
@@ -68,10 +70,5 @@ def fit_gate(
     if len(x) == 0 or y.min() == y.max():
         raise ValueError("the gate needs both correct and incorrect examples")
     design = np.hstack([x, np.ones((len(x), 1))])
-    weights = np.zeros(design.shape[1])
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ weights, -50, 50)))
-        gradient = design.T @ (p - y) + ridge * np.r_[weights[:-1], 0.0]
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + ridge * np.eye(len(weights))
-        weights -= np.linalg.solve(hessian, gradient)
+    weights = fit_logistic(design, y, ridge=ridge, steps=steps)
     return CascadeGate(*(float(w) for w in weights))

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from zgpu.nlm.logistic import fit_logistic, sigmoid
+
 FloatArray = NDArray[np.float32]
 
 
@@ -42,8 +44,7 @@ class Calibration:
         """The probability of each candidate of one list, from its hierarchical ``scores``."""
         features = calibration_features(scores)
         logits = features @ np.array([self.score_weight, self.margin_weight]) + self.bias
-        probabilities: NDArray[np.float64] = 1.0 / (1.0 + np.exp(-np.clip(logits, -50.0, 50.0)))
-        return probabilities
+        return sigmoid(logits)
 
 
 CONTENT_CALIBRATION = Calibration(score_weight=2.32, margin_weight=29.31, bias=-1.685)
@@ -81,18 +82,13 @@ def fit_calibration(
     if len(x) == 0 or y.min() == y.max():
         raise ValueError("calibration needs both correct and incorrect examples")
     design = np.hstack([x, np.ones((len(x), 1))])
-    weights = np.zeros(design.shape[1])
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ weights, -50, 50)))
-        gradient = design.T @ (p - y) + ridge * np.r_[weights[:-1], 0.0]
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + ridge * np.eye(len(weights))
-        weights -= np.linalg.solve(hessian, gradient)
+    weights = fit_logistic(design, y, ridge=ridge, steps=steps)
     if weights[0] < 0 or weights[1] < 0:
         weights[:2] = np.maximum(weights[:2], 0.0)
         logit_offset = design[:, :2] @ weights[:2]
         bias = 0.0
         for _ in range(steps):
-            p = 1.0 / (1.0 + np.exp(-np.clip(logit_offset + bias, -50, 50)))
+            p = sigmoid(logit_offset + bias)
             bias -= float(np.sum(p - y)) / max(float(np.sum(p * (1 - p))), 1e-9)
         weights[2] = bias
     return Calibration(float(weights[0]), float(weights[1]), float(weights[2]))
