@@ -22,7 +22,7 @@ from zgpu.api.errors import describe_error
 from zgpu.api.gateway import Gateway
 from zgpu.api.ids import new_message_id, new_response_id
 from zgpu.api.schemas.responses import CreateResponseRequest, ResponseObject
-from zgpu.edge.edge_dispatch import DispatchOutcome
+from zgpu.edge.edge_dispatch import CLOUD_REGION, DispatchOutcome
 from zgpu.edge.messages import InferReply, InferRequest
 from zgpu.nlm.errors import ContextLengthExceeded, NlmError, Overloaded, UnknownModel
 from zgpu.platform.errors import InvalidKey, ProjectForbidden
@@ -30,9 +30,6 @@ from zgpu.platform.keys import AuthenticatedKey
 from zgpu.platform.logs import RequestLogEntry
 
 logger = logging.getLogger(__name__)
-
-CLOUD_REGION = "cloud"
-"""The region reported for answers of the cloud workers."""
 
 
 class WorkerFailed(RuntimeError):

@@ -39,6 +39,9 @@ from zgpu.edge.verification import Verifier
 
 log = logging.getLogger(__name__)
 
+CLOUD_REGION = "cloud"
+"""The region reported for answers of the cloud workers."""
+
 _NODE_FAILURES = frozenset({"internal", "deadline_exceeded", "malformed_request"})
 
 
@@ -69,7 +72,7 @@ class EdgeDispatchConfig:
     edge_deadline_factor: float = 3.0
     edge_attempts: int = 2
     hedge: bool = False
-    cloud_region: str = "cloud"
+    cloud_region: str = CLOUD_REGION
 
 
 def estimate_tokens(text: str) -> int:
