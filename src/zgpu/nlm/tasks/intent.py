@@ -77,45 +77,95 @@ LONG_TEXT_WORDS = 60
 INFORMATIONAL_PRIOR = 0.05
 
 _SITES = (
-    "youtube|facebook|instagram|twitter|tiktok|linkedin|reddit|wikipedia|amazon|ebay|netflix|"
-    "gmail|google|yahoo|bing|outlook|hotmail|spotify|pinterest|whatsapp|paypal|craigslist|"
-    "walmart|target|espn|cnn|bbc|imdb|github|zoom|hulu|twitch|etsy|airbnb|uber|chase|steam|"
-    "canva|notion|duolingo|openai|tesla|irs|doordash|costco"
+    "youtube facebook instagram twitter tiktok linkedin reddit wikipedia amazon ebay netflix "
+    "gmail google yahoo bing outlook hotmail spotify pinterest whatsapp paypal craigslist "
+    "walmart target espn cnn bbc imdb github zoom hulu twitch etsy airbnb uber chase steam "
+    "canva notion duolingo openai tesla irs doordash costco"
 )
-_CUES: dict[IntentCategory, re.Pattern[str]] = {
-    _T: re.compile(
-        r"\b(buy|order|purchase|checkout|cart|coupons?|promo codes?|discount|deals?|for sale|"
-        r"shop|subscribe|subscription|download|install|sign up|book(ing)?|reserve|tickets?|"
-        r"free shipping|prices?|pricing|cost|cheap|cheapest|quote|restock|apply for|plans)\b"
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class _Cues:
+    """The surface cues of one category, checked against a lowercased text."""
+
+    words: frozenset[str]
+    """Cue words: each counts where it is a whole run of word characters."""
+    signals: tuple[tuple[str, re.Pattern[str]], ...]
+    """Other cues: a pattern, after a substring that any match holds (a cheap first test)."""
+
+    def found_in(self, lowered: str, words: set[str]) -> bool:
+        """Whether ``lowered``, whose runs of word characters are ``words``, holds a cue."""
+        if not self.words.isdisjoint(words):
+            return True
+        return any(gate in lowered and pattern.search(lowered) for gate, pattern in self.signals)
+
+
+def _cues(
+    words: str, phrases: tuple[str, ...] = (), patterns: tuple[tuple[str, str], ...] = ()
+) -> _Cues:
+    """Cues from space-separated ``words``, ``phrases`` of whole words and other ``patterns``.
+
+    ``patterns`` pair a substring that every match holds with the regular expression.
+    """
+    signals = [(phrase, re.compile(rf"\b{re.escape(phrase)}\b")) for phrase in phrases]
+    signals += [(gate, re.compile(pattern)) for gate, pattern in patterns]
+    return _Cues(frozenset(words.split()), tuple(signals))
+
+
+_CUES: dict[IntentCategory, _Cues] = {
+    _T: _cues(
+        "buy order purchase checkout cart coupon coupons discount deal deals shop subscribe "
+        "subscription download install book booking reserve ticket tickets price prices "
+        "pricing cost cheap cheapest quote restock plans",
+        ("promo code", "promo codes", "for sale", "sign up", "free shipping", "apply for"),
     ),
-    _C: re.compile(
-        r"\b(top \d+|reviews?|rated|ratings?|vs\.?|versus|compared?|comparison|worth it|"
-        r"alternatives?|specs|pros and cons)\b"
+    _C: _cues(
+        "review reviews rated rating ratings vs versus compare compared comparison "
+        "alternative alternatives specs",
+        ("worth it", "pros and cons"),
+        (("top ", r"\btop \d+\b"),),
     ),
-    _L: re.compile(
-        r"\b(near me|nearby|near|nearest|closest|directions|open now|opening hours|hours|"
-        r"address|in my area|downtown|locations?)\b"
+    _L: _cues(
+        "nearby near nearest closest directions hours address downtown location locations",
+        ("near me", "open now", "opening hours", "in my area"),
     ),
-    _N: re.compile(
-        rf"\b(login|log in|sign in|website|official site|homepage|home page|www|account|"
-        rf"customer service|portal|docs|web player|{_SITES})\b"
-        r"|\.(com|org|net|io|co\.uk|gov)\b|\br/\w"
+    _N: _cues(
+        "login website homepage www account portal docs " + _SITES,
+        ("log in", "sign in", "official site", "home page", "customer service", "web player"),
+        ((".", r"\.(com|org|net|io|co\.uk|gov)\b"), ("r/", r"\br/\w")),
     ),
-    _I: re.compile(
-        r"^(what|how|why|when|who|where|which|is|are|can|does|do|should)\b|\?|"
-        r"\b(guide|tutorial|meaning|definition|history|explained|facts|ideas|tips|examples)\b"
+    _I: _cues(
+        "guide tutorial meaning definition history explained facts ideas tips examples",
+        patterns=(
+            ("", r"^(what|how|why|when|who|where|which|is|are|can|does|do|should)\b"),
+            ("?", r"\?"),
+        ),
     ),
 }
+
+
+def _word_runs(pieces: list[str]) -> set[str]:
+    """The runs of word characters in whitespace-separated ``pieces``.
+
+    Most pieces are one run already; only the others (punctuation, "_") go through the regex.
+    """
+    distinct = set(pieces)
+    runs = {piece for piece in distinct if piece.isalnum()}
+    runs.update(_WORD.findall(" ".join(piece for piece in distinct if not piece.isalnum())))
+    return runs
 
 
 def cue_bonus(text: str) -> dict[IntentCategory, float]:
     """The bonus each category earns from surface cues in ``text`` (0 when none)."""
     lowered = text.lower().strip()
-    words = len(lowered.split())
+    pieces = lowered.split()
+    words = len(pieces)
     weight = 1.0 if words <= 12 else 0.5 if words <= LONG_TEXT_WORDS else 0.25
     bonus = {category: 0.0 for category in IntentCategory}
-    for category, pattern in _CUES.items():
-        if pattern.search(lowered):
+    runs = _word_runs(pieces)
+    for category, cues in _CUES.items():
+        if cues.found_in(lowered, runs):
             bonus[category] = CUE_BONUS * weight
     if words > LONG_TEXT_WORDS:
         bonus[_I] += INFORMATIONAL_PRIOR

@@ -16,14 +16,19 @@ the text uses most. The most promising ``MAX_CANDIDATES`` (by frequency, length 
 position) are embedded, scored by cosine to the document embedding, and picked with maximal
 marginal relevance so the list is not ten variants of one phrase. Runs of Chinese, Japanese or
 Korean characters, which have no spaces, are cut into two-character words first.
+
+This runs on every classified text, so it is written for speed: the facts about a word are
+worked out once per distinct word (and cached), and the n-grams are read off one list of words
+by index, with a sentinel where the text breaks.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -69,9 +74,12 @@ _BEFORE_OBJECT = frozenset(
 )
 
 _CHUNK_BREAK = re.compile(r"[^\w\s'’&-]+|\s[-–—&]+\s|\s'|'\s|\n")
-_WORD = re.compile(r"\w[\w'’&-]*")
+_MARK = "\x00"
+"""A chunk break among the pieces of a text (``_CHUNK_BREAK`` removes any the text holds)."""
+_COMBINING_DOT = "\u0307"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+_CACHED_WORDS = 16_384
 
 
 @dataclass(frozen=True)
@@ -82,25 +90,27 @@ class Keyphrase:
     cosine: float
 
 
-def _words(chunk: str) -> list[str]:
-    words: list[str] = []
-    for raw in _WORD.findall(chunk.lower().replace("’", "'")):
-        word = raw.strip("'-&")
-        word = word[:-2] if word.endswith("'s") else word
-        if _CJK.search(word):
-            for run in _CJK_RUN.findall(word):
-                words.extend(run[i : i + 2] for i in range(0, len(run), 2))
-        elif word:
-            words.append(word)
-    return words
+class _Word(NamedTuple):
+    """What candidate generation asks about one word, worked out once per distinct word."""
 
-
-def _join(words: list[str]) -> str:
-    phrase = words[0]
-    for previous, word in itertools.pairwise(words):
-        cjk = _CJK.match(previous[-1]) is not None and _CJK.match(word[0]) is not None
-        phrase += word if cjk else " " + word
-    return phrase
+    text: str
+    """The word, lowercased, as the text spells it."""
+    singular: str
+    """``singular(text)``."""
+    edge: bool
+    """It may start or end a candidate: a usable word that is not a stopword."""
+    inner: bool
+    """It may sit inside a candidate: usable, and not a stopword other than a joiner."""
+    head: bool
+    """It may start a candidate of several words: ``edge`` and not a common verb."""
+    tail: bool
+    """It may end a candidate of several words: ``edge``, not a common verb, not in "-ed"."""
+    before_verb: bool
+    """The word after it is taken for a verb and cannot start a candidate."""
+    before_object: bool
+    """The word before it is taken for a verb and cannot end a candidate of several words."""
+    cjk: bool
+    """A piece of a Chinese, Japanese or Korean run: joined to a CJK neighbour without a space."""
 
 
 def _usable(word: str) -> bool:
@@ -109,6 +119,7 @@ def _usable(word: str) -> bool:
     return not (len(word) > 4 and word.endswith("ly"))
 
 
+@functools.lru_cache(maxsize=_CACHED_WORDS)
 def singular(word: str) -> str:
     """A crude singular of an English word: "batteries" → "battery", "phones" → "phone"."""
     if len(word) > 4 and word.endswith("ies"):
@@ -118,70 +129,138 @@ def singular(word: str) -> str:
     return word
 
 
-@dataclass
-class _Candidate:
-    count: int
-    first: int
-    size: int
-    forms: Counter[str] = field(default_factory=Counter)
+def _describe(word: str) -> _Word:
+    edge = _usable(word) and word not in STOPWORDS
+    verb = word in _VERBS
+    return _Word(
+        text=word,
+        singular=singular(word),
+        edge=edge,
+        inner=edge or (word in _JOINERS and _usable(word)),
+        head=edge and not verb,
+        tail=edge and not verb and not word.endswith("ed"),
+        before_verb=word in _BEFORE_VERB,
+        before_object=word in _BEFORE_OBJECT,
+        cjk=_CJK.match(word) is not None,
+    )
 
 
-class _ChunkWords:
-    """A chunk's words with the per-word facts ``fits`` asks about, computed once each."""
+_BREAK = _Word("", "", False, False, False, False, False, False, False)
+"""Stands between two chunks (and at both ends): no candidate holds it, it binds no neighbour."""
 
-    def __init__(self, words: list[str]) -> None:
-        self.words = words
-        self.usable = [_usable(w) for w in words]
-        self.stop = [w in STOPWORDS for w in words]
-        self.inner_stop = [w in STOPWORDS and w not in _JOINERS for w in words]
-        self.verb = [w in _VERBS for w in words]
-        self.past = [w.endswith("ed") for w in words]
-        self.before_verb = [w in _BEFORE_VERB for w in words]
-        self.before_object = [w in _BEFORE_OBJECT for w in words]
 
-    def fits(self, start: int, size: int) -> bool:
-        """Whether ``words[start:start + size]`` may be a candidate phrase."""
-        end = start + size
-        last = end - 1
-        if self.stop[start] or self.stop[last] or not all(self.usable[start:end]):
-            return False
-        if any(self.inner_stop[start + 1 : last]):
-            return False
-        if size > 1 and (self.verb[last] or self.past[last] or self.verb[start]):
-            return False
-        if start > 0 and self.before_verb[start - 1]:
-            return False
-        return not (end < len(self.words) and self.before_object[end] and size > 1)
+@functools.lru_cache(maxsize=_CACHED_WORDS)
+def _piece_words(piece: str) -> tuple[_Word, ...]:
+    """The words a lowercased piece of text stands for: none, one, or a CJK run's pieces."""
+    if piece == _MARK:
+        return (_BREAK,)
+    word = piece.strip("'-&")
+    word = word[:-2] if word.endswith("'s") else word
+    if _CJK.search(word):
+        runs = _CJK_RUN.findall(word)
+        return tuple(_describe(run[i : i + 2]) for run in runs for i in range(0, len(run), 2))
+    return (_describe(word),) if word else ()
+
+
+def _words(text: str) -> list[_Word]:
+    """The words of ``text``, chunk after chunk, with ``_BREAK`` before, between and after.
+
+    Each chunk break becomes a marker between spaces; a space is neither cased nor
+    case-ignorable, so each chunk lowercases as it would alone (a final sigma stays final).
+    What is left between spaces is made of word characters, apostrophes, "&" and hyphens,
+    and lowercasing keeps it so, except that "İ" gains a combining dot, which is no word
+    character and so separates words as a space does. ``str.split`` and ``\\s`` agree on what
+    is a space. (``tests/unit/nlm/tasks/test_keywords.py`` checks these facts on every code
+    point.)
+    """
+    marked = _CHUNK_BREAK.sub(" " + _MARK + " ", text).lower()
+    pieces = marked.replace("’", "'").replace(_COMBINING_DOT, " ").split()
+    return [_BREAK, *itertools.chain.from_iterable(map(_piece_words, pieces)), _BREAK]
+
+
+class _Tally:
+    """Candidates by key, in order of first occurrence, with the count of each surface form.
+
+    The key of a phrase is the phrase with its last word made singular, so that "battery" and
+    "batteries" are one candidate; its first position and size are those of its first
+    occurrence.
+    """
+
+    def __init__(self) -> None:
+        self.totals: dict[str, int] = {}
+        self.origins: dict[str, tuple[int, int]] = {}
+        self.forms: dict[str, dict[str, int]] = {}
+
+    def add(self, key: str, phrase: str, first: int, size: int) -> None:
+        """Count one occurrence of ``phrase`` (``size`` words from the ``first``th word)."""
+        if key in self.totals:
+            self.totals[key] += 1
+            forms = self.forms[key]
+            forms[phrase] = forms.get(phrase, 0) + 1
+        else:
+            self.totals[key] = 1
+            self.origins[key] = (first, size)
+            self.forms[key] = {phrase: 1}
+
+    def count(self, words: list[_Word]) -> None:
+        """Count the candidates of ``words`` (as ``_words`` gives them).
+
+        ``_BREAK`` at both ends means every word has neighbours to look at, and it ends
+        every n-gram (it is neither ``tail`` nor ``inner``) before the list does.
+        """
+        breaks = 0
+        for index, word in enumerate(words):
+            if word is _BREAK:
+                breaks += 1
+                continue
+            if not word.edge or words[index - 1].before_verb:
+                continue
+            first = index - breaks
+            self.add(word.singular, word.text, first, 1)
+            if not word.head:
+                continue
+            phrase, previous = word.text, word
+            for end in range(index + 1, index + MAX_WORDS):
+                last = words[end]
+                glue = "" if previous.cjk and last.cjk else " "
+                if last.tail and not words[end + 1].before_object:
+                    key = phrase + glue + last.singular
+                    self.add(key, phrase + glue + last.text, first, end - index + 1)
+                if not last.inner:
+                    break
+                phrase += glue + last.text
+                previous = last
+
+    def best(self, limit: int) -> list[str]:
+        """Up to ``limit`` candidates, each in its most frequent form, by first occurrence.
+
+        Promise is the count, weighted up for longer phrases, plus a bonus for an early first
+        position; equal promise goes by first position, then by order of first occurrence. The
+        chosen few are then put in order of first position, keeping that order on a tie.
+        """
+        ranked = [
+            (-(count * (1.0 + 0.3 * (size - 1)) + 1.0 / (1.0 + first / 40)), first, rank, key)
+            for rank, ((key, count), (first, size)) in enumerate(
+                zip(self.totals.items(), self.origins.values(), strict=True)
+            )
+        ]
+        chosen = sorted(ranked)[:limit]
+        chosen.sort(key=lambda item: item[1])
+        return [_most_frequent(self.forms[key]) for *_, key in chosen]
+
+
+def _most_frequent(forms: dict[str, int]) -> str:
+    """The most frequent form, the shortest on a tie, the first seen on a further tie."""
+    if len(forms) == 1:
+        return next(iter(forms))
+    return max(forms.items(), key=lambda form: (form[1], -len(form[0])))[0]
 
 
 def candidate_phrases(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
     """Up to ``limit`` candidate phrases of ``text``, lowercased, in order of first occurrence."""
-    stats: dict[str, _Candidate] = {}
-    position = 0
-    for chunk in _CHUNK_BREAK.split(text):
-        words = _words(chunk)
-        facts = _ChunkWords(words)
-        for start in range(len(words)):
-            for size in range(1, min(MAX_WORDS, len(words) - start) + 1):
-                if not facts.fits(start, size):
-                    continue
-                gram = words[start : start + size]
-                key = _join([*gram[:-1], singular(gram[-1])])
-                found = stats.setdefault(key, _Candidate(0, position + start, size))
-                found.count += 1
-                found.forms[_join(gram)] += 1
-        position += len(words)
-
-    def promise(item: tuple[str, _Candidate]) -> tuple[float, int]:
-        found = item[1]
-        return (
-            -(found.count * (1.0 + 0.3 * (found.size - 1)) + 1.0 / (1.0 + found.first / 40)),
-            found.first,
-        )
-
-    best = sorted(stats.items(), key=promise)[:limit]
-    best.sort(key=lambda item: item[1].first)
-    return [max(found.forms.items(), key=lambda f: (f[1], -len(f[0])))[0] for _, found in best]
+    tally = _Tally()
+    tally.count(_words(text))
+    return tally.best(limit)
 
 
 def extract_keyphrases(
