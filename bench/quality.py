@@ -91,8 +91,10 @@ def main() -> None:
     if not args.skip_iab:
         parts.append(run_iab(args.limit, args.threads))
     if not args.skip_summary:
-        encoder = quality_summary.load_encoder(args.threads)
-        results = quality_summary.measure(args.data, encoder, console, args.limit)
+        encoder, static = quality_summary.load_encoders(args.threads)
+        results = quality_summary.measure(
+            args.data, encoder, console, args.limit, fast_encoder=static
+        )
         parts.append(quality_summary.summary_line(results)[0])
     parts.append(f"{time.perf_counter() - started:.0f} s")
     console.print("quality: " + " | ".join(parts), soft_wrap=True)

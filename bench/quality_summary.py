@@ -13,9 +13,13 @@ one sentence per line. Lead-3 is the first three sentences of the same plain tex
 the summarizer uses. "Lead-3 (clean)" is the same after our news-boilerplate cleaning (bylines,
 datelines): it shows how much of the gain comes from cleaning rather than from selection.
 
-Importable: ``evaluate(encoder, articles)`` scores any ``TextEncoder`` (for example a faster
-encoder against the int8 MiniLM) and returns a ``SummaryScores``; ``measure`` runs every set
-and prints its tables, ``summary_line`` states the target (``bench/quality.py`` uses both).
+Summaries are made as the runtime makes them: the int8 encoder embeds each article's lead
+window, the static stage every sentence for the redundancy check (``load_encoders``).
+
+Importable: ``evaluate(encoder, articles, fast_encoder=...)`` scores any ``TextEncoder`` (for
+example a faster encoder against the int8 MiniLM) and returns a ``SummaryScores``; ``measure``
+runs every set and prints its tables, ``summary_line`` states the target (``bench/quality.py``
+uses both).
 """
 
 from __future__ import annotations
@@ -156,13 +160,21 @@ def _mean_rouge(
 def evaluate(
     encoder: TextEncoder,
     articles: Sequence[Article],
-    summarizer: Summarizer = summarize,
+    summarizer: Summarizer | None = None,
+    fast_encoder: TextEncoder | None = None,
 ) -> SummaryScores:
-    """Score ``summarizer`` (default ``summarize``) with ``encoder`` on ``articles``.
+    """Score ``summarizer`` with ``encoder`` on ``articles``.
 
-    Returns mean F1 x 100 for ours, Lead-3 and Lead-3 on cleaned text, computed on the same
-    articles in the same run. Raises ``ValueError`` if ``articles`` is empty.
+    The default summarizer is ``summarize`` with ``fast_encoder`` for the redundancy check
+    (``None``: ``encoder`` does everything). Returns mean F1 x 100 for ours, Lead-3 and
+    Lead-3 on cleaned text, computed on the same articles in the same run. Raises
+    ``ValueError`` if ``articles`` is empty.
     """
+    if summarizer is None:
+
+        def summarizer(text: str, accurate: TextEncoder) -> str:
+            return summarize(text, accurate, fast_encoder=fast_encoder)
+
     if not articles:
         raise ValueError("no articles to evaluate")
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
@@ -185,16 +197,30 @@ def evaluate(
     )
 
 
-def load_encoder(threads: int) -> TextEncoder:
-    """The int8 MiniLM encoder, built (or found) in ``$ZGPU_MODEL_DIR``."""
+def _model_dir() -> Path:
+    default = Path(__file__).parents[1] / ".cache/test-artifacts"
+    return Path(os.environ.get("ZGPU_MODEL_DIR", str(default)))
+
+
+def load_encoders(threads: int) -> tuple[TextEncoder, TextEncoder]:
+    """The int8 MiniLM encoder and the static stage distilled from it, as the runtime has them.
+
+    Both are built (or found) in ``$ZGPU_MODEL_DIR``; the static table is distilled on first
+    use (about a minute).
+    """
+    from tokenizers import Tokenizer
+
     from zgpu.nlm.artifacts import ArtifactStore
     from zgpu.nlm.build import build_encoder
     from zgpu.nlm.encoder import Encoder
+    from zgpu.nlm.static import StaticEncoder, StaticSettings, load_static_vectors
 
-    model_dir = Path(
-        os.environ.get("ZGPU_MODEL_DIR", str(Path(__file__).parents[1] / ".cache/test-artifacts"))
-    )
-    return Encoder.load(build_encoder(ArtifactStore(model_dir)), threads=threads)
+    store = ArtifactStore(_model_dir())
+    artifact = build_encoder(store)
+    encoder = Encoder.load(artifact, threads=threads)
+    vectors = load_static_vectors(store, encoder, artifact.onnx_sha256, StaticSettings())
+    static = StaticEncoder(Tokenizer.from_file(str(artifact.tokenizer_path)), vectors)
+    return encoder, static
 
 
 def _row(table: Table, name: str, rouge: Rouge, words: str = "", style: str = "") -> None:
@@ -221,19 +247,24 @@ def _table(title: str, scores: SummaryScores) -> Table:
 
 
 def measure(
-    data: Path, encoder: TextEncoder, console: Console, limit: int | None = None
+    data: Path,
+    encoder: TextEncoder,
+    console: Console,
+    limit: int | None = None,
+    fast_encoder: TextEncoder | None = None,
 ) -> dict[str, SummaryScores]:
     """Score every set in ``data`` and print its table; returns the scores by set name.
 
-    The names are ``TUNE``, ``HELD_OUT`` and ``BBC`` (a set left empty by ``limit`` is
-    missing). Raises ``OSError`` if a data file cannot be read.
+    ``fast_encoder`` is passed to ``evaluate``. The names are ``TUNE``, ``HELD_OUT`` and
+    ``BBC`` (a set left empty by ``limit`` is missing). Raises ``OSError`` if a data file
+    cannot be read.
     """
     cnndm = load_cnndm(data / CNNDM_FILE)[:limit]
     bbc = load_bbc(data / BBC_FILE)[:limit]
     results: dict[str, SummaryScores] = {}
     for name, articles in ((TUNE, cnndm[:TUNE_COUNT]), (HELD_OUT, cnndm[TUNE_COUNT:]), (BBC, bbc)):
         if articles:
-            results[name] = evaluate(encoder, articles)
+            results[name] = evaluate(encoder, articles, fast_encoder=fast_encoder)
             console.print(_table(name, results[name]))
         if name == HELD_OUT and TUNE in results and HELD_OUT in results:
             console.print(_table("CNN/DM dev, all", combine(results[TUNE], results[HELD_OUT])))
@@ -273,12 +304,13 @@ def main() -> None:
     args = parser.parse_args()
 
     console = Console()
-    encoder = load_encoder(args.threads)
+    encoder, static = load_encoders(args.threads)
     console.print(
         f"[dim]{time.strftime('%Y-%m-%d')} · {platform.processor() or platform.machine()}"
         f" · {os.cpu_count()} cores · {args.threads} threads[/dim]"
     )
-    console.print(summary_line(measure(args.data, encoder, console, args.limit))[0], soft_wrap=True)
+    results = measure(args.data, encoder, console, args.limit, fast_encoder=static)
+    console.print(summary_line(results)[0], soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ A ``Runtime`` owns two embedding stages and the task heads:
 IAB classification is a cascade: the static classifier answers when the gate's probability
 that its top Content 3.1 category is right (``STATIC_GATE``) reaches
 ``RuntimeConfig.cascade_threshold``; otherwise the full classifier answers, reading the first
-``RuntimeConfig.full_window_tokens`` of the text. Summaries embed sentences with
-``RuntimeConfig.summary_stage``.
+``RuntimeConfig.full_window_tokens`` of the text. Summaries embed their lead window (the first
+few sentences) with ``RuntimeConfig.summary_stage`` and every sentence with the static stage
+for the redundancy check.
 
 Loading limits numpy's BLAS to ``RuntimeConfig.blas_threads`` threads for the whole process:
 the runtime's products are small and run on many task threads at once, where BLAS's own
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -48,8 +50,10 @@ from zgpu.nlm.embedding_cache import CachedEncoder
 from zgpu.nlm.encoder import Encoder
 from zgpu.nlm.errors import Overloaded
 from zgpu.nlm.iab import Taxonomies, load_taxonomies
-from zgpu.nlm.registry import ModelRegistry, Task
+from zgpu.nlm.json_tokens import JsonTokenCounter
+from zgpu.nlm.registry import ModelRegistry, ModelSpec, Task
 from zgpu.nlm.static import (
+    EMBED_VERSION,
     PROJECTION_VERSION,
     CascadeGate,
     JointEncoder,
@@ -121,6 +125,10 @@ class RuntimeConfig:
     intra_op_threads: int = 2
     parallel_runs: int = 16
     """Task threads: requests whose task code runs at once (most wait on the batcher)."""
+    cpu_slots: int = 2
+    """Task threads that may run the static stage at once; the others wait their turn. That
+    code holds the GIL almost throughout, so more threads in it only take turns on the GIL,
+    each turn evicting the last one's caches."""
     max_pending: int = 256
     """Requests admitted at once; one more raises ``Overloaded``."""
     batcher: BatcherConfig = field(default_factory=BatcherConfig)
@@ -138,8 +146,10 @@ class RuntimeConfig:
     blas_threads: int | None = 1
     """Threads numpy's BLAS may use in this process, set at ``load`` (``None``: leave it)."""
     summary_stage: Stage = Stage.FULL
-    """Full by default: static sentence embeddings cost about 1.2 ROUGE points (and fall
-    below Lead-3 on ROUGE-2) for a 40x shorter summary time; see ``bench/speed.py``."""
+    """The stage that embeds a summary's lead window (``SummaryConfig.lead_window``); the
+    redundancy check always uses the static stage. Full by default: the static stage's lead
+    similarity costs about 0.3 ROUGE-2 on CNN/DailyMail dev articles (see
+    ``bench/RESULTS.md``)."""
     sentence_cache: int = 8192
     """Rows kept by text in front of the full stage (0 disables the cache)."""
 
@@ -153,6 +163,7 @@ class _Stages:
     static_classifier: IabClassifier
     full_classifier: IabClassifier
     gate: CascadeGate
+    json_tokens: JsonTokenCounter
 
 
 class Runtime:
@@ -174,6 +185,7 @@ class Runtime:
             max_workers=config.parallel_runs, thread_name_prefix="nlm-task"
         )
         self._pending = 0
+        self._cpu = threading.BoundedSemaphore(max(config.cpu_slots, 1))
 
     @classmethod
     def load(
@@ -191,14 +203,15 @@ class Runtime:
         store = ArtifactStore(config.model_dir)
         artifact = build_encoder(store, progress=progress)
         encoder = Encoder.load(artifact, threads=config.intra_op_threads)
-        window = ContextWindow.from_file(artifact.tokenizer_path)
         vectors = load_static_vectors(store, encoder, artifact.onnx_sha256, config.static, progress)
-        static = StaticEncoder(Tokenizer.from_file(str(artifact.tokenizer_path)), vectors)
+        tokenizer = Tokenizer.from_file(str(artifact.tokenizer_path))
+        static = StaticEncoder(tokenizer, vectors)
+        window = ContextWindow(tokenizer, encode=static.encoding)
         taxonomies = load_taxonomies()
         full_labels = _label_embeddings(
             store, "iab-labels/" + artifact.onnx_sha256, encoder, taxonomies, progress
         )
-        static_key = "iab-static-labels/" + sha256_bytes(vectors.tobytes())
+        static_key = f"iab-static-labels/{EMBED_VERSION}/" + sha256_bytes(vectors.tobytes())
         static_labels = _label_embeddings(store, static_key, static, taxonomies, progress)
         batcher = BatcherThread(encoder, config.batcher)
         full = CachedEncoder(batcher.encoder, capacity=config.sentence_cache)
@@ -227,7 +240,17 @@ class Runtime:
         static_classifier = static_classifier.with_config(
             replace(static_classifier.config, calibration=calibration, chunks=1)
         )
-        stages = _Stages(artifact, static, full, batcher, static_classifier, full_classifier, gate)
+        leaf_count = ContextWindow(tokenizer).count  # leaves bypass the static stage's cache
+        stages = _Stages(
+            artifact,
+            static,
+            full,
+            batcher,
+            static_classifier,
+            full_classifier,
+            gate,
+            JsonTokenCounter(leaf_count),
+        )
         return cls(registry, window, stages, config)
 
     @property
@@ -283,37 +306,52 @@ class Runtime:
 
         Raises ``UnknownModel``; ``ContextLengthExceeded`` for models that reject over-length
         input (truncating models process only what fits their window); ``Overloaded`` when
-        ``max_pending`` requests are already running or the batcher's queue is full.
+        ``max_pending`` requests are already running or the batcher's queue is full. The
+        tokenizing, the task and the output count all run on a task thread.
         """
         spec = self.registry.get(model_id)
-        fitted = self.window.fit(spec, text)
         if self._pending >= self.config.max_pending:
             raise Overloaded("the model runtime is at capacity; retry shortly", retry_after_s=1.0)
         self._pending += 1
         try:
             loop = asyncio.get_running_loop()
-            if spec.task is Task.SUMMARIZE:
-                result, stage, timings = await loop.run_in_executor(
-                    self._pool, self._summarize, fitted.text, max_output_tokens
-                )
-            else:
-                result, stage, timings = await loop.run_in_executor(
-                    self._pool, self._classify, fitted.text
-                )
+            return await loop.run_in_executor(self._pool, self._run, spec, text, max_output_tokens)
         finally:
             self._pending -= 1
+
+    def _run(self, spec: ModelSpec, text: str, max_output_tokens: int | None) -> TaskOutput:
+        started, finish = time.perf_counter(), self._timed()
+        with self._cpu:
+            fitted = self.window.fit(spec, text)
+        if spec.task is Task.SUMMARIZE:
+            result = summarize(
+                fitted.text,
+                self.summary_encoder(),
+                max_output_tokens,
+                fast_encoder=self._stages.static,
+            )
+            stage, output_tokens = self.config.summary_stage, self.window.count(result)
+        else:
+            labels, stage = self.classify(fitted.text)
+            result = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
+            output_tokens = self._stages.json_tokens.tokens(labels)
         return TaskOutput(
             text=result,
             input_tokens=fitted.tokens,
-            output_tokens=self.window.count(result),
+            output_tokens=output_tokens,
             truncated=fitted.truncated,
-            stage=stage,
-            timings=timings,
+            stage=stage.value,
+            timings=finish(started),
         )
 
     def classify(self, text: str) -> tuple[JsonObject, Stage]:
-        """The cascade, synchronously (for task threads and benchmarks): result and stage."""
-        result, evidence = self._stages.static_classifier.classify_with_evidence(text)
+        """The cascade, synchronously (for task threads and benchmarks): result and stage.
+
+        The static stage runs in one of ``cpu_slots``; the full stage, which mostly waits on
+        the batcher, does not take one.
+        """
+        with self._cpu:
+            result, evidence = self._stages.static_classifier.classify_with_evidence(text)
         if self.static_confidence(evidence) >= self.config.cascade_threshold:
             return result, Stage.STATIC
         return self._stages.full_classifier.classify(text), Stage.FULL
@@ -323,7 +361,7 @@ class Runtime:
         return self._stages.gate.probability(evidence.score, evidence.margin, evidence.cosine)
 
     def summary_encoder(self) -> TextEncoder:
-        """The encoder summaries embed sentences with (``summary_stage``)."""
+        """The encoder summaries embed their lead window with (``summary_stage``)."""
         if self.config.summary_stage is Stage.STATIC:
             return self._stages.static
         return self._stages.full
@@ -337,19 +375,6 @@ class Runtime:
             return {"queue": queue_s, "compute": compute_s, "total": time.perf_counter() - started}
 
         return finish
-
-    def _classify(self, text: str) -> tuple[str, str, dict[str, float]]:
-        started, finish = time.perf_counter(), self._timed()
-        labels, stage = self.classify(text)
-        result = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
-        return result, stage.value, finish(started)
-
-    def _summarize(
-        self, text: str, max_output_tokens: int | None
-    ) -> tuple[str, str, dict[str, float]]:
-        started, finish = time.perf_counter(), self._timed()
-        result = summarize(text, self.summary_encoder(), max_output_tokens)
-        return result, self.config.summary_stage.value, finish(started)
 
 
 def _label_embeddings(

@@ -6,10 +6,11 @@ actually runs; both count with the same tokenizer, so usage is what was processe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tokenizers import Tokenizer
+from tokenizers import Encoding, Tokenizer
 
 from zgpu.nlm.errors import ContextLengthExceeded
 from zgpu.nlm.registry import ModelSpec, OverLength
@@ -27,10 +28,22 @@ class FittedInput:
 class ContextWindow:
     """Counts word-piece tokens (no special tokens) and applies a model's over-length policy."""
 
-    def __init__(self, tokenizer: Tokenizer) -> None:
+    def __init__(
+        self, tokenizer: Tokenizer, encode: Callable[[str], Encoding] | None = None
+    ) -> None:
+        """Count with ``tokenizer``, or through ``encode`` when given.
+
+        ``encode`` must tokenize as ``tokenizer`` does without special tokens; the runtime
+        passes its static stage's cached tokenization, so a request's text is tokenized once
+        for the window and the stage.
+        """
         self._tokenizer = tokenizer
         self._tokenizer.no_truncation()
         self._tokenizer.no_padding()
+        self._encode = encode or self._encode_plain
+
+    def _encode_plain(self, text: str) -> Encoding:
+        return self._tokenizer.encode(text, add_special_tokens=False)
 
     @classmethod
     def from_file(cls, tokenizer_path: Path) -> ContextWindow:
@@ -39,7 +52,7 @@ class ContextWindow:
 
     def count(self, text: str) -> int:
         """Number of word-piece tokens in ``text``."""
-        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+        return len(self._encode(text).ids)
 
     def fit(self, spec: ModelSpec, text: str) -> FittedInput:
         """Fit ``text`` into ``spec``'s window.
@@ -47,7 +60,7 @@ class ContextWindow:
         Raises ``ContextLengthExceeded`` when the text is too long and the model rejects
         over-length input; otherwise cuts at the last token boundary inside the window.
         """
-        encoding = self._tokenizer.encode(text, add_special_tokens=False)
+        encoding = self._encode(text)
         tokens = len(encoding.ids)
         if tokens <= spec.context_window:
             return FittedInput(text=text, tokens=tokens, truncated=False)

@@ -42,12 +42,14 @@ async def test_concurrent_requests_match_sequential_ones(runtime: Runtime, parag
     concurrent = await asyncio.gather(*(runtime.run(IAB, t, None) for t in texts * 3))
     for i, output in enumerate(concurrent):
         assert output.text == sequential[i % len(texts)].text
-    for output in sequential:
+    for text, output in zip(texts, sequential, strict=True):
         body = json.loads(output.text)
         assert body["content"]["iab_3_1"]
         assert body["audience"]
         assert output.stage in {Stage.STATIC.value, Stage.FULL.value}
         assert output.timings["total"] > 0
+        assert output.output_tokens == runtime.window.count(output.text)
+        assert output.input_tokens == runtime.window.count(text)
 
 
 def test_the_cascade_threshold_picks_the_stage(runtime: Runtime, paragraph: str) -> None:

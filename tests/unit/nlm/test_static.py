@@ -37,6 +37,22 @@ def test_embeddings_are_unit_rows_and_batch_independent(static: StaticEncoder) -
         static.embed("one string")
 
 
+def test_rows_are_normalised_token_sums_and_documents_come_back_identical(
+    static: StaticEncoder, tokenizer: Tokenizer
+) -> None:
+    document = " ".join(f"word{i} and the court ruled" for i in range(30))  # > 64 pieces
+    texts = ["The court ruled against the merger.", document, "x"]
+    rows = static.embed(texts)
+    table = np.random.default_rng(7).standard_normal((tokenizer.get_vocab_size(True), 32))
+    for text, row in zip(texts, rows, strict=True):
+        ids = tokenizer.encode(text, add_special_tokens=False).ids
+        total = table[ids].sum(axis=0)
+        assert np.allclose(row, total / np.linalg.norm(total), atol=1e-6)
+    again = static.embed(["new text first", document])  # the document row from the cache
+    assert again[1].tobytes() == rows[1].tobytes()
+    assert static.embed([document])[0].tobytes() == rows[1].tobytes()
+
+
 def test_tokens_and_truncation_follow_the_tokenizer(static: StaticEncoder) -> None:
     text = "Preheat the oven to 200 degrees and roast the vegetables."
     count = static.count_tokens(text)

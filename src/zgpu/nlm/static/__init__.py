@@ -1,6 +1,6 @@
 """A static-embedding first stage distilled from the int8 encoder (model2vec-style)."""
 
-from zgpu.nlm.static.encoder import DEFAULT_STATIC_MAX_TOKENS, StaticEncoder
+from zgpu.nlm.static.encoder import DEFAULT_STATIC_MAX_TOKENS, EMBED_VERSION, StaticEncoder
 from zgpu.nlm.static.gate import CascadeGate, fit_gate
 from zgpu.nlm.static.joint import (
     PROJECTION_VERSION,
@@ -18,6 +18,7 @@ from zgpu.nlm.static.vectors import (
 
 __all__ = [
     "DEFAULT_STATIC_MAX_TOKENS",
+    "EMBED_VERSION",
     "PROJECTION_VERSION",
     "STATIC_VERSION",
     "CascadeGate",

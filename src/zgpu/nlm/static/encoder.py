@@ -1,13 +1,15 @@
 """``StaticEncoder``: a text's embedding is the normalised sum of its word pieces' static vectors.
 
 It implements the ``TextEncoder`` protocol with the same tokenizer as the int8 encoder, so token
-counts and truncation agree. Embedding costs a tokenizer call and a gather-and-sum: microseconds
-per short text. A row depends only on its own ids (each text's vectors are summed on their own,
-in order), so a text's embedding is the same bytes in any call.
+counts and truncation agree. Embedding costs a tokenizer call and one gather-and-sum for the
+whole batch (``np.add.reduceat``): microseconds per short text. A row depends only on its own ids
+(each text's vectors are summed over their own segment), so a text's embedding is the same bytes
+in any call; recent documents' rows are kept and handed back as they were computed.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -18,12 +20,22 @@ from tokenizers import Encoding, Tokenizer
 
 from zgpu.nlm.encoder import truncate_to_tokens
 
+EMBED_VERSION = "2"
+"""Changes when ``StaticEncoder.embed``'s arithmetic changes (2: one ``reduceat`` per batch),
+so embeddings cached by an earlier version are not mixed with this one's."""
+
 DEFAULT_STATIC_MAX_TOKENS = 512
 """Static embeddings are cheap, so they read further into a text than the encoder."""
 
 ENCODING_CACHE = 256
 """Recent texts whose tokenization is kept: a task asks for the same text's tokens several
 times (cut to a window, count, embed), and tokenizing dominates the static stage's cost."""
+
+DOCUMENT_CACHE = 32
+"""Recent documents (texts of at least ``DOCUMENT_TOKENS`` pieces) whose rows are kept: the IAB
+static stage embeds a document twice (its joint vector, then the keyphrase ranking's)."""
+
+DOCUMENT_TOKENS = 64
 
 _TINY = np.float32(1e-12)
 
@@ -57,6 +69,7 @@ class StaticEncoder:
         self._vectors = table
         self._max_tokens = max_tokens
         self._encodings: OrderedDict[str, Encoding] = OrderedDict()
+        self._documents: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -91,6 +104,14 @@ class StaticEncoder:
                     self._encodings.popitem(last=False)
         return [found[i] for i in range(len(texts))]
 
+    def encoding(self, text: str) -> Encoding:
+        """The tokenization of ``text`` without special tokens, from the cache when recent.
+
+        The runtime's ``ContextWindow`` counts through this, so the text a request fits into
+        its window is tokenized once for the window and the static stage together.
+        """
+        return self._encode([text])[0]
+
     def count_tokens(self, text: str) -> int:
         """Number of word pieces in ``text``, without ``[CLS]``/``[SEP]``."""
         return len(self._encode([text])[0].ids)
@@ -119,11 +140,27 @@ class StaticEncoder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        encodings = self._encode(texts)
-        for row, encoding in enumerate(encodings):
-            ids = encoding.ids[: self._max_tokens]
-            if not ids:
-                continue
-            total = np.add.reduce(self._vectors[ids], axis=0, dtype=np.float32)
-            out[row] = total / max(np.float32(np.sqrt(np.dot(total, total))), _TINY)
+        pieces = [encoding.ids[: self._max_tokens] for encoding in self._encode(texts)]
+        with self._lock:
+            known = {i: self._documents.get(text) for i, text in enumerate(texts)}
+        for i, found in known.items():
+            if found is not None:
+                out[i] = found
+                pieces[i] = []
+        rows = [row for row, ids in enumerate(pieces) if ids]
+        if not rows:
+            return out
+        lengths = np.array([len(pieces[row]) for row in rows], dtype=np.intp)
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        gathered = self._vectors[np.fromiter(itertools.chain.from_iterable(pieces), np.intp)]
+        totals = np.add.reduceat(gathered, starts, axis=0, dtype=np.float32)
+        squares = np.array([np.dot(total, total) for total in totals], dtype=np.float32)
+        out[rows] = totals / np.maximum(np.sqrt(squares), _TINY)[:, None]
+        documents = [i for i in rows if len(pieces[i]) >= DOCUMENT_TOKENS]
+        if documents:
+            with self._lock:
+                for i in documents:
+                    self._documents[texts[i]] = out[i].copy()
+                while len(self._documents) > DOCUMENT_CACHE:
+                    self._documents.popitem(last=False)
         return out

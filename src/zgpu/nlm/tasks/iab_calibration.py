@@ -58,9 +58,13 @@ def calibration_features(scores: FloatArray) -> NDArray[np.float64]:
         return np.zeros((0, 2))
     if values.size == 1:
         return np.stack([values, np.zeros(1)], axis=1)
-    order = np.argsort(-values, kind="stable")
-    best, second = values[order[0]], values[order[1]]
-    others = np.where(np.arange(values.size) == order[0], second, best)
+    top = int(np.argmax(values))
+    best, second = (
+        values[top],
+        max(values[:top].max(initial=-np.inf), values[top + 1 :].max(initial=-np.inf)),
+    )
+    others = np.full(values.size, best)
+    others[top] = second
     return np.stack([values, values - others], axis=1)
 
 

@@ -55,7 +55,7 @@ from zgpu.nlm.tasks.intent import choose_intent
 from zgpu.nlm.tasks.keywords import Keyphrase, extract_keyphrases, singular
 from zgpu.nlm.tasks.plain_text import to_plain_text
 from zgpu.nlm.tasks.protocols import TextEncoder
-from zgpu.nlm.tasks.scoring import DECIMALS, cosine_to_score
+from zgpu.nlm.tasks.scoring import DECIMALS, cosine_to_score, top_indices
 
 KEYWORD_COUNT = 10
 TOPIC_COUNT = 5
@@ -148,7 +148,7 @@ class _Scorer(Generic[C]):
         raw = cosines[self.span]
         scores = self.tree.combine(raw, config.hierarchy)
         probabilities = config.calibration.probabilities(scores)
-        order = np.argsort(-scores, kind="stable")[: max(limit, 2)]
+        order = top_indices(scores, max(limit, 2))
         ranked = [
             RankedCategory(self.items[i], float(scores[i]), float(probabilities[i])) for i in order
         ]
@@ -284,10 +284,11 @@ class IabClassifier:
     def cosines(self, document: FloatArray) -> FloatArray:
         """Cosines of a document vector to every label row (one matrix-vector product).
 
-        ``einsum`` runs on the calling thread: a BLAS product this size would start BLAS's
-        own threads, which contend with the encoder's and with concurrent requests.
+        BLAS computes each row's dot product whole, so a row's cosine does not depend on the
+        others; the runtime holds BLAS to one thread (its threads would only contend with the
+        encoder's and with concurrent requests), and the product releases the GIL.
         """
-        out: FloatArray = np.einsum("ij,j->i", self._matrix, document).astype(np.float32)
+        out: FloatArray = (self._matrix @ document).astype(np.float32)
         return out
 
     def rank_content_3_1(

@@ -56,3 +56,19 @@ def mmr_select(
         available[best] = False
         redundancy = np.maximum(redundancy, similarity[best])
     return picked
+
+
+def top_indices(values: NDArray[np.floating], count: int) -> NDArray[np.intp]:
+    """The indices of the ``count`` largest ``values``, largest first, ties to the lower index.
+
+    The same as ``np.argsort(-values, kind="stable")[:count]`` without sorting every value: a
+    partition finds the ``count``-th largest, and only the values at or above it are sorted.
+    """
+    total = len(values)
+    if count >= total:
+        return np.argsort(-values, kind="stable")
+    if count <= 0:
+        return np.zeros(0, dtype=np.intp)
+    threshold = np.partition(values, total - count)[total - count]
+    contenders = np.flatnonzero(values >= threshold)
+    return contenders[np.argsort(-values[contenders], kind="stable")][:count]

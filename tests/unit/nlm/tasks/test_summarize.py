@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pytest
+from numpy.typing import NDArray
 
 from zgpu.nlm.tasks.protocols import TextEncoder
 from zgpu.nlm.tasks.sentences import split_sentences
@@ -10,6 +14,7 @@ from zgpu.nlm.tasks.summarize import (
     DEFAULT_CONFIG,
     ELLIPSIS,
     SummaryConfig,
+    candidate_sentences,
     summarize,
     summary_length,
 )
@@ -161,3 +166,50 @@ def test_summary_sentences_lose_asides_but_keep_attributions(text_encoder: TextE
     whole = summarize(text, text_encoder, config=SummaryConfig(compress=False))
     assert whole.startswith(lead)
     assert set(split_sentences(whole)) <= set(split_sentences(text))
+
+
+class RecordingEncoder:
+    """A ``TextEncoder`` that passes every call to ``inner`` and records the texts embedded."""
+
+    def __init__(self, inner: TextEncoder) -> None:
+        self.inner = inner
+        self.embedded: list[str] = []
+
+    @property
+    def max_tokens(self) -> int:
+        return self.inner.max_tokens
+
+    def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        self.embedded.extend(texts)
+        return self.inner.embed(texts)
+
+    def count_tokens(self, text: str) -> int:
+        return self.inner.count_tokens(text)
+
+    def truncate(self, text: str, max_tokens: int) -> tuple[str, int]:
+        return self.inner.truncate(text, max_tokens)
+
+
+def test_with_a_fast_encoder_the_encoder_embeds_only_the_lead_window(
+    text_encoder: TextEncoder,
+) -> None:
+    accurate, fast = RecordingEncoder(text_encoder), RecordingEncoder(text_encoder)
+    summary = summarize(ARTICLE, accurate, fast_encoder=fast)
+    sentences = candidate_sentences(ARTICLE)
+    window = DEFAULT_CONFIG.lead_window
+    assert window is not None
+    assert len(sentences) > window
+    assert accurate.embedded == sentences[:window]
+    assert fast.embedded == sentences
+    # The same model in both roles chooses exactly what it chooses alone.
+    assert summary == summarize(ARTICLE, text_encoder)
+
+
+def test_the_lead_window_only_embeds_what_it_compares(text_encoder: TextEncoder) -> None:
+    alone = RecordingEncoder(text_encoder)
+    summarize(ARTICLE, alone, config=SummaryConfig(lead_window=2))
+    assert alone.embedded == candidate_sentences(ARTICLE)  # one call, every sentence once
+    for window in (None, 1, 2, 100):
+        summary = summarize(ARTICLE, text_encoder, config=SummaryConfig(lead_window=window))
+        assert summary.startswith("The city council voted")
+        assert set(split_sentences(summary)) <= set(split_sentences(ARTICLE))

@@ -153,3 +153,27 @@ def test_sentences_about_the_lead_rank_above_asides() -> None:
     assert scores[0] == scores.max()
     assert lead_similarity(np.ones((1, 1), dtype=np.float32)).tolist() == [0.0]
     assert lead_similarity(np.ones((3, 3), dtype=np.float32)).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_lead_window_standardises_within_itself_and_leaves_the_rest_at_zero() -> None:
+    similarity = np.eye(6, dtype=np.float32)
+    window = np.array([1.0, 0.2, 0.6], dtype=np.float32)
+    z = lead_similarity(similarity, window)
+    expected = (window - window.mean()) / window.std()
+    assert np.allclose(z[:3], expected, atol=1e-6)
+    assert z[3:].tolist() == [0.0, 0.0, 0.0]
+    assert lead_similarity(similarity, window[:1]).tolist() == [0.0] * 6
+    with pytest.raises(ValueError, match="lead cosines"):
+        lead_similarity(np.eye(2, dtype=np.float32), window)
+
+
+def test_beyond_the_lead_window_only_the_lead_prior_counts() -> None:
+    similarity = np.eye(5, dtype=np.float32)
+    similarity[0, 4] = similarity[4, 0] = 0.99
+    words = np.full(5, 20, dtype=np.int64)
+    weights = SalienceWeights(lead_similarity_weight=0.3)
+    window = np.array([1.0, 0.1, 0.1], dtype=np.float32)
+    windowed = salience(similarity, weights, words, window)
+    assert np.allclose(windowed[3:], np.exp(-np.arange(3, 5) / weights.lead_decay))
+    whole = salience(similarity, weights, words)
+    assert whole[4] > windowed[4]  # over the whole text, its cosine to the lead lifts it
