@@ -217,6 +217,7 @@ class IabClassifier:
         self._iab1_span = slice(start, start + len(index.content_1_0.items))
         self._interests = {s.tiers[1:]: s for s in index.audience.items}
         self._intent_span = slice(self._iab1_span.stop, len(rows))
+        self._iab1_position = {c.code: i for i, c in enumerate(index.content_1_0.items)}
 
     @classmethod
     def build(
@@ -347,7 +348,7 @@ class IabClassifier:
     ) -> list[JsonObject]:
         group = self._index.content_1_0
         label_cosines = cosines[self._iab1_span]
-        position = {c.code: i for i, c in enumerate(group.items)}
+        position = self._iab1_position
         entries: dict[str, JsonObject] = {}
 
         def add(ranked: RankedCategory[ContentCategory]) -> bool:
