@@ -291,7 +291,8 @@ class Runtime:
     def with_config(self, config: RuntimeConfig) -> Runtime:
         """A runtime sharing these loaded stages under another policy.
 
-        ``cascade_threshold``, ``summary_stage``, ``max_pending`` and ``parallel_runs`` take
+        ``cascade_threshold``, ``summary_stage``, ``max_pending``, ``parallel_runs`` and
+        ``cpu_slots`` take
         effect; the other fields are fixed at ``load``. Close only the runtime that loaded.
         """
         return Runtime(self.registry, self.window, self._stages, config)

@@ -31,6 +31,10 @@ ENCODING_CACHE = 256
 """Recent texts whose tokenization is kept: a task asks for the same text's tokens several
 times (cut to a window, count, embed), and tokenizing dominates the static stage's cost."""
 
+CACHED_TEXT_CHARS = 50_000
+"""Longer texts are not kept: an over-length request is cut before the stage reads it (so its
+own tokenization is never asked for again), and 256 of them would hold gigabytes."""
+
 DOCUMENT_CACHE = 32
 """Recent documents (texts of at least ``DOCUMENT_TOKENS`` pieces) whose rows are kept: the IAB
 static stage embeds a document twice (its joint vector, then the keyphrase ranking's)."""
@@ -99,7 +103,8 @@ class StaticEncoder:
             with self._lock:
                 for i, encoding in zip(missing, fresh, strict=True):
                     found[i] = encoding
-                    self._encodings[texts[i]] = encoding
+                    if len(texts[i]) <= CACHED_TEXT_CHARS:
+                        self._encodings[texts[i]] = encoding
                 while len(self._encodings) > ENCODING_CACHE:
                     self._encodings.popitem(last=False)
         return [found[i] for i in range(len(texts))]
