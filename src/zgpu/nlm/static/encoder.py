@@ -1,8 +1,9 @@
 """``StaticEncoder``: a text's embedding is the normalised sum of its word pieces' static vectors.
 
 It implements the ``TextEncoder`` protocol with the same tokenizer as the int8 encoder, so token
-counts and truncation agree. Embedding costs a tokenizer call and one gather-and-sum for the
-whole batch (``np.add.reduceat``): microseconds per short text. A row depends only on its own ids
+counts and truncation agree. Embedding costs a tokenizer call (short phrases are assembled
+from cached word ids instead, ``word_pieces``) and one gather-and-sum for the whole batch
+(``np.add.reduceat``): microseconds per short text. A row depends only on its own ids
 (each text's vectors are summed over their own segment), so a text's embedding is the same bytes
 in any call; recent documents' rows are kept and handed back as they were computed.
 """
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 from tokenizers import Encoding, Tokenizer
 
 from zgpu.nlm.encoder import truncate_to_tokens
+from zgpu.nlm.static.word_pieces import WordPieces
 
 EMBED_VERSION = "2"
 """Changes when ``StaticEncoder.embed``'s arithmetic changes (2: one ``reduceat`` per batch),
@@ -73,6 +75,7 @@ class StaticEncoder:
         self._vectors = table
         self._max_tokens = max_tokens
         self._encodings: OrderedDict[str, Encoding] = OrderedDict()
+        self._phrases = WordPieces(tokenizer)
         self._documents: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -145,7 +148,12 @@ class StaticEncoder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
-        pieces = [encoding.ids[: self._max_tokens] for encoding in self._encode(texts)]
+        phrases = self._phrases.phrase_ids(texts)
+        others = [text for text, ids in zip(texts, phrases, strict=True) if ids is None]
+        encoded = iter(self._encode(others))
+        pieces = [
+            (ids if ids is not None else next(encoded).ids)[: self._max_tokens] for ids in phrases
+        ]
         with self._lock:
             known = {i: self._documents.get(text) for i, text in enumerate(texts)}
         for i, found in known.items():
