@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -69,7 +68,7 @@ from zgpu.nlm.tasks.iab_classify import IabClassifier, TopEvidence
 from zgpu.nlm.tasks.iab_result import JsonObject
 from zgpu.nlm.tasks.protocols import TextEncoder
 from zgpu.nlm.tasks.summarize import summarize
-from zgpu.nlm.window import ContextWindow
+from zgpu.nlm.window import ContextWindow, FittedInput
 
 Progress = Callable[[str, float], None]
 FloatArray = NDArray[np.float32]
@@ -126,9 +125,9 @@ class RuntimeConfig:
     parallel_runs: int = 16
     """Task threads: requests whose task code runs at once (most wait on the batcher)."""
     cpu_slots: int = 2
-    """Task threads that may run the static stage at once; the others wait their turn. That
-    code holds the GIL almost throughout, so more threads in it only take turns on the GIL,
-    each turn evicting the last one's caches."""
+    """Threads that run IAB requests' window fit and static stage. That code holds the GIL
+    almost throughout, so more threads in it would only take turns on the GIL (and wake one
+    another); the task threads are for work that waits on the batcher."""
     max_pending: int = 256
     """Requests admitted at once; one more raises ``Overloaded``."""
     batcher: BatcherConfig = field(default_factory=BatcherConfig)
@@ -184,8 +183,10 @@ class Runtime:
         self._pool = ThreadPoolExecutor(
             max_workers=config.parallel_runs, thread_name_prefix="nlm-task"
         )
+        self._cpu_pool = ThreadPoolExecutor(
+            max_workers=max(config.cpu_slots, 1), thread_name_prefix="nlm-cpu"
+        )
         self._pending = 0
-        self._cpu = threading.BoundedSemaphore(max(config.cpu_slots, 1))
 
     @classmethod
     def load(
@@ -299,6 +300,7 @@ class Runtime:
 
     def close(self) -> None:
         """Finish the runs in progress, then stop the task threads and the batcher."""
+        self._cpu_pool.shutdown(wait=True)
         self._pool.shutdown(wait=True)
         self._stages.batcher.close()
 
@@ -307,8 +309,11 @@ class Runtime:
 
         Raises ``UnknownModel``; ``ContextLengthExceeded`` for models that reject over-length
         input (truncating models process only what fits their window); ``Overloaded`` when
-        ``max_pending`` requests are already running or the batcher's queue is full. The
-        tokenizing, the task and the output count all run on a task thread.
+        ``max_pending`` requests are already running or the batcher's queue is full.
+
+        IAB classification runs its window fit and static stage on the ``cpu_slots`` threads
+        and, when the gate sends it on, the full stage on a task thread; a summary runs on a
+        task thread (it waits on the batcher).
         """
         spec = self.registry.get(model_id)
         if self._pending >= self.config.max_pending:
@@ -316,43 +321,73 @@ class Runtime:
         self._pending += 1
         try:
             loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._pool, self._run, spec, text, max_output_tokens)
+            if spec.task is Task.SUMMARIZE:
+                return await loop.run_in_executor(
+                    self._pool, self._summarize, spec, text, max_output_tokens
+                )
+            started = time.perf_counter()
+            fitted, output = await loop.run_in_executor(
+                self._cpu_pool, self._classify_static, spec, text, started
+            )
+            if output is None:
+                output = await loop.run_in_executor(
+                    self._pool, self._classify_full, fitted, started
+                )
+            return output
         finally:
             self._pending -= 1
 
-    def _run(self, spec: ModelSpec, text: str, max_output_tokens: int | None) -> TaskOutput:
+    def _summarize(self, spec: ModelSpec, text: str, max_output_tokens: int | None) -> TaskOutput:
         started, finish = time.perf_counter(), self._timed()
-        with self._cpu:
-            fitted = self.window.fit(spec, text)
-        if spec.task is Task.SUMMARIZE:
-            result = summarize(
-                fitted.text,
-                self.summary_encoder(),
-                max_output_tokens,
-                fast_encoder=self._stages.static,
-            )
-            stage, output_tokens = self.config.summary_stage, self.window.count(result)
-        else:
-            labels, stage = self.classify(fitted.text)
-            result = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
-            output_tokens = self._stages.json_tokens.tokens(labels)
+        fitted = self.window.fit(spec, text)
+        result = summarize(
+            fitted.text, self.summary_encoder(), max_output_tokens, fast_encoder=self._stages.static
+        )
+        stage = self.config.summary_stage
+        return self._output(fitted, result, self.window.count(result), stage, finish(started))
+
+    def _classify_static(
+        self, spec: ModelSpec, text: str, started: float
+    ) -> tuple[FittedInput, TaskOutput | None]:
+        """The window fit and the static stage; no output when the gate wants the full stage."""
+        fitted = self.window.fit(spec, text)
+        labels, evidence = self._stages.static_classifier.classify_with_evidence(fitted.text)
+        if self.static_confidence(evidence) < self.config.cascade_threshold:
+            return fitted, None
+        timings = {"queue": 0.0, "compute": 0.0, "total": time.perf_counter() - started}
+        return fitted, self._labels_output(fitted, labels, Stage.STATIC, timings)
+
+    def _classify_full(self, fitted: FittedInput, started: float) -> TaskOutput:
+        finish = self._timed()
+        labels = self._stages.full_classifier.classify(fitted.text)
+        return self._labels_output(fitted, labels, Stage.FULL, finish(started))
+
+    def _labels_output(
+        self, fitted: FittedInput, labels: JsonObject, stage: Stage, timings: dict[str, float]
+    ) -> TaskOutput:
+        result = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
+        return self._output(fitted, result, self._stages.json_tokens.tokens(labels), stage, timings)
+
+    @staticmethod
+    def _output(
+        fitted: FittedInput,
+        result: str,
+        output_tokens: int,
+        stage: Stage,
+        timings: dict[str, float],
+    ) -> TaskOutput:
         return TaskOutput(
             text=result,
             input_tokens=fitted.tokens,
             output_tokens=output_tokens,
             truncated=fitted.truncated,
             stage=stage.value,
-            timings=finish(started),
+            timings=timings,
         )
 
     def classify(self, text: str) -> tuple[JsonObject, Stage]:
-        """The cascade, synchronously (for task threads and benchmarks): result and stage.
-
-        The static stage runs in one of ``cpu_slots``; the full stage, which mostly waits on
-        the batcher, does not take one.
-        """
-        with self._cpu:
-            result, evidence = self._stages.static_classifier.classify_with_evidence(text)
+        """The cascade on the calling thread (for benchmarks): result and stage."""
+        result, evidence = self._stages.static_classifier.classify_with_evidence(text)
         if self.static_confidence(evidence) >= self.config.cascade_threshold:
             return result, Stage.STATIC
         return self._stages.full_classifier.classify(text), Stage.FULL
