@@ -20,8 +20,11 @@ the runtime's products are small and run on many task threads at once, where BLA
 threads only contend with ONNX Runtime's and each other (a threaded 2,289 × 256 product took
 13.5 ms against 0.6 ms on one thread on a busy 2-core machine).
 
-Task code runs on a thread pool so the event loop never blocks; at most ``max_pending``
-requests are admitted at once, beyond that ``run`` raises ``Overloaded``. Every output is a
+Task code runs on threads so the event loop never blocks: the IAB window fit and static stage
+on ``cpu_slots`` threads of their own (that code holds the GIL, so more threads would only take
+turns), the full stage and summaries on ``parallel_runs`` task threads (they wait on the
+batcher). At most ``max_pending`` requests are admitted at once, beyond that ``run`` raises
+``Overloaded``. Every output is a
 deterministic function of the input: each stage's embedding of a text is the same bytes alone
 or in any batch, so the cascade's choice is too.
 """
