@@ -17,7 +17,6 @@ position and last heartbeat time of the nodes it hears from, for operators.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -25,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from zgpu.aio import cancel_and_wait
 from zgpu.edge.registry import NodeIdentity, NodeRegistry, NodeStatus
 from zgpu.edge.router import EdgePolicy
 from zgpu.platform.db import Database
@@ -99,10 +99,7 @@ class EdgeDirectory:
     async def stop(self) -> None:
         """Stop refreshing. Idempotent."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
 
     def policy(self, project_id: uuid.UUID) -> EdgePolicy:
         """The project's edge policy as last read (``any`` for projects that never set one)."""

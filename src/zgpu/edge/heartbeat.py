@@ -25,6 +25,7 @@ from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
+from zgpu.aio import cancel_and_wait
 from zgpu.edge.errors import MalformedMessage
 from zgpu.edge.messages import (
     ModelStats,
@@ -123,10 +124,7 @@ class Beacon:
     async def stop(self) -> None:
         """Stop sending. Idempotent."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
 
     async def _loop(self) -> None:
         loop = asyncio.get_running_loop()
@@ -187,10 +185,7 @@ class RegistryFeed:
     async def stop(self) -> None:
         """Unsubscribe and stop sweeping. Idempotent."""
         sweeper, self._sweeper = self._sweeper, None
-        if sweeper is not None:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+        await cancel_and_wait(sweeper)
         for subscription in self._subscriptions:
             with contextlib.suppress(nats.errors.Error, OSError):
                 await subscription.unsubscribe()

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
@@ -24,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from zgpu.aio import cancel_and_wait
 from zgpu.edge.connection import reconnect_delay
 from zgpu.edge.errors import EdgeError
 from zgpu.edge.geo import GeoPoint
@@ -249,7 +249,4 @@ class CredentialRenewer:
     async def stop(self) -> None:
         """Stop renewing. Idempotent."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)

@@ -9,7 +9,6 @@ analytics outlive the raw log.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import threading
 import time
@@ -20,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zgpu.aio import cancel_and_wait
 from zgpu.platform.db.session import Database
 from zgpu.platform.db.types import utc_now
 from zgpu.platform.errors import InvalidArgument, NotFound, PlatformError
@@ -148,10 +148,7 @@ class RetentionPruner:
         """Stop the task and wait for it."""
         task, self._task = self._task, None
         self._stopping.set()
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
 
     async def run_once(self) -> int:
         """One pruning pass in a worker thread; the number of rows deleted."""
