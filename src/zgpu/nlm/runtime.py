@@ -355,7 +355,7 @@ class Runtime:
         """The window fit and the static stage; no output when the gate wants the full stage."""
         fitted = self.window.fit(spec, text)
         labels, evidence = self._stages.static_classifier.classify_with_evidence(fitted.text)
-        if self.static_confidence(evidence) < self.config.cascade_threshold:
+        if not self._static_stands(evidence):
             return fitted, None
         timings = {"queue": 0.0, "compute": 0.0, "total": time.perf_counter() - started}
         return fitted, self._labels_output(fitted, labels, Stage.STATIC, timings)
@@ -391,9 +391,12 @@ class Runtime:
     def classify(self, text: str) -> tuple[JsonObject, Stage]:
         """The cascade on the calling thread (for benchmarks): result and stage."""
         result, evidence = self._stages.static_classifier.classify_with_evidence(text)
-        if self.static_confidence(evidence) >= self.config.cascade_threshold:
+        if self._static_stands(evidence):
             return result, Stage.STATIC
         return self._stages.full_classifier.classify(text), Stage.FULL
+
+    def _static_stands(self, evidence: TopEvidence) -> bool:
+        return self.static_confidence(evidence) >= self.config.cascade_threshold
 
     def static_confidence(self, evidence: TopEvidence) -> float:
         """The gate's probability that the static stage's top 3.1 category is right."""
