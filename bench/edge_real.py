@@ -29,7 +29,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,9 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.server import ServerProcess, process_env
 from zgpu.config import Settings
 from zgpu.platform.accounts import list_organizations
 from zgpu.platform.admin_keys import create_admin_key
@@ -74,12 +76,6 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Sample:
     variant: str  # "edge" (policy any) or "cloud" (policy cloud_only)
@@ -92,16 +88,20 @@ class Sample:
 
 @dataclass
 class Fleet:
-    gateway: subprocess.Popen[bytes]
-    url: str
+    gateway: ServerProcess
     env: dict[str, str]
     nodes: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
+    @property
+    def url(self) -> str:
+        return self.gateway.url
+
     def stop(self) -> None:
-        for proc in [*self.nodes, self.gateway]:
+        for proc in self.nodes:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGTERM)
-        for proc in [*self.nodes, self.gateway]:
+        self.gateway.stop()
+        for proc in self.nodes:
             try:
                 proc.wait(30)
             except subprocess.TimeoutExpired:
@@ -110,35 +110,17 @@ class Fleet:
 
 
 def start_gateway(data_dir: Path, model_dir: Path, verify_sample: float) -> Fleet:
-    port = free_port()
-    env = {
-        **os.environ,
-        "ZGPU_DATA_DIR": str(data_dir),
+    extra = {
         "ZGPU_MODEL_DIR": str(model_dir),
-        "ZGPU_LOG_LEVEL": "warning",
         "ZGPU_BILLING_ENFORCED": "false",
         "ZGPU_EDGE_VERIFY_SAMPLE": str(verify_sample),
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "zgpu.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(data_dir / "gateway.log").open("wb"),
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    fleet = Fleet(proc, url, env)
-    for _ in range(900):
-        if proc.poll() is not None:
-            raise SystemExit(f"the gateway exited; see {data_dir / 'gateway.log'}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return fleet
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    fleet.stop()
-    raise SystemExit("the gateway never became ready")
+    gateway = ServerProcess(data_dir, extra_env=extra)
+    try:
+        gateway.start(timeout=180)
+    except RuntimeError as exc:
+        raise SystemExit(f"the gateway did not start; see {gateway.log_path}") from exc
+    return Fleet(gateway, process_env(data_dir, None, **extra))
 
 
 def admin_secret(data_dir: Path) -> str:

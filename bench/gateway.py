@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +24,9 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.support.server import ServerProcess, create_key
 from zgpu.nlm.registry import ModelRegistry
 from zgpu.nlm.runtime import Runtime, RuntimeConfig
 
@@ -64,47 +63,11 @@ def in_process(model_dir: Path, repeat: int) -> dict[tuple[str, str], list[float
     return results
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(
-    data_dir: Path, model_dir: Path
-) -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "ZGPU_DATA_DIR": str(data_dir),
-        "ZGPU_MODEL_DIR": str(model_dir),
-        "ZGPU_LOG_LEVEL": "warning",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "zgpu.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=(data_dir / "server.log").open("wb"),
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    created = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "zgpu.cli", "keys", "create", "--json"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
-    headers = {"x-api-key": created["key"], "x-project-id": created["project_id"]}
-    return proc, url, headers
+def start_server(data_dir: Path, model_dir: Path) -> tuple[ServerProcess, dict[str, str]]:
+    """A ``zgpu serve`` on the bench's models, and the headers of a fresh key."""
+    server = ServerProcess(data_dir, extra_env={"ZGPU_MODEL_DIR": str(model_dir)}).start()
+    created = create_key(data_dir, None)
+    return server, {"x-api-key": created.key, "x-project-id": created.project_id}
 
 
 def over_http(url: str, headers: dict[str, str], repeat: int) -> dict[tuple[str, str], list[float]]:
@@ -153,7 +116,8 @@ def main() -> None:
         model_dir = Path(os.environ.get("ZGPU_MODEL_DIR", Path.cwd() / "data" / "models"))
         console.print(f"models: {model_dir}; in-process runs ...")
         local = in_process(model_dir, args.repeat)
-        proc, url, headers = start_server(Path(tmp), model_dir)
+        server, headers = start_server(Path(tmp), model_dir)
+        url = server.url
         try:
             console.print(f"gateway at {url}; HTTP runs ...")
             http = over_http(url, headers, args.repeat)
@@ -166,8 +130,7 @@ def main() -> None:
                 for model, name in [(MODELS[0], "paragraph-250w"), (MODELS[1], "article-630w")]
             }
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(30)
+            server.stop()
 
     table = Table(title=f"Gateway: HTTP vs in-process (ms), {args.repeat} runs each")
     for column in (
