@@ -42,21 +42,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from logs_usage import fill  # noqa: E402  (the shared 1M-row fill of the logs bench)
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.support.server import ServerProcess  # noqa: E402
 from zgpu.platform.db import Database  # noqa: E402
 
 DIST = ROOT / "src" / "zgpu" / "web" / "dist"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "a long bench passphrase"
 LIMIT_MS = 500.0
 JS_LIMIT_KB = 250.0
@@ -175,7 +165,7 @@ def measure(base_url: str, email: str, runs: int) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {}
     with sync_playwright() as driver:
         browser = driver.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
