@@ -149,9 +149,10 @@ class RuntimeConfig:
     """Threads numpy's BLAS may use in this process, set at ``load`` (``None``: leave it)."""
     summary_stage: Stage = Stage.FULL
     """The stage that embeds a summary's lead window (``SummaryConfig.lead_window``); the
-    redundancy check always uses the static stage. Full by default: the static stage's lead
-    similarity costs about 0.3 ROUGE-2 on CNN/DailyMail dev articles (see
-    ``bench/RESULTS.md``)."""
+    redundancy check always uses the static stage. Full by default. With the four-sentence
+    window the static stage cost 0.28 ROUGE-2 on the tuning part of CNN/DailyMail dev; with
+    today's three it scores the same there (``bench/speed.py --accuracy-only --rouge-limit
+    200``), so static is the next default to try, after a check on BBC articles."""
     sentence_cache: int = 8192
     """Rows kept by text in front of the full stage (0 disables the cache)."""
 

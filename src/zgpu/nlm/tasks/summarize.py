@@ -12,10 +12,10 @@
    (``summary_salience``): only those few are embedded with ``encoder``. The redundancy check
    needs every sentence embedded, by ``fast_encoder`` when one is given (the static stage:
    microseconds a sentence), else by ``encoder`` in the same batched call. On CNN/DailyMail
-   dev articles the static stage's redundancy check chooses as the encoder's does, while its
-   lead similarity costs about 0.3 ROUGE-2; a window of three (or four, five, six) costs no
-   measurable ROUGE, and on a 630-word article the encoder then embeds 3 sentences instead
-   of 28 (30 ms instead of 108 on two cores).
+   dev articles the static stage's redundancy check chooses as the encoder's does; a window
+   of three (or four, five, six) costs no measurable ROUGE, and on a 630-word article the
+   encoder then embeds 3 sentences instead of 28 (``bench/speed.py``: 25-38 ms instead of
+   108 on two cores).
 3. Sentences are chosen greedily by salience (``summary_selection``): only standalone sentences
    (no fragments, questions or pieces of a multi-sentence quote), a sentence opening with a
    pronoun or connective only after its antecedent, no near-duplicates. The summary stops at
